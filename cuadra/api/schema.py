@@ -1,0 +1,33 @@
+"""The GraphQL schema, composed from api/<domain>/."""
+
+from __future__ import annotations
+
+import strawberry
+from django.conf import settings
+from strawberry.extensions import QueryDepthLimiter
+from strawberry_django.optimizer import DjangoOptimizerExtension
+
+from cuadra.api.access.schema import AccessMutation, AccessQuery
+from cuadra.api.base import DomainErrorExtension
+from cuadra.api.core.schema import CoreQuery
+
+
+@strawberry.type
+class Query(AccessQuery, CoreQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(AccessMutation):
+    pass
+
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    extensions=[
+        QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH),
+        DjangoOptimizerExtension(),
+        DomainErrorExtension(debug=settings.DEBUG),
+    ],
+)

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from cuadra.demo import platform
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent: running it twice adds nothing twice)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            result = platform.load()
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo data ready: companies {result.demo.code} and {result.otra.code}; "
+            "log in as demo / demo"))
