@@ -1,6 +1,8 @@
 """Cuadra settings: everything a deployment changes comes from the environment."""
 
+import importlib.util
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -153,3 +155,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Test-only apps ---------------------------------------------------------------------
+# Concrete models that exercise abstract machinery (money fields, lifecycles) exist only
+# under pytest; production never installs them.
+if "pytest" in sys.modules:
+    INSTALLED_APPS += [app for app in ("tests.testapp", "tests.docapp")
+                       if importlib.util.find_spec(app.split(".")[0]) is not None
+                       and (PROJECT_DIR / app.replace(".", "/")).is_dir()]
