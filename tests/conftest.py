@@ -92,3 +92,17 @@ def as_demo(platform):
 @pytest.fixture
 def as_otra(platform):
     return GraphQLClient().login("otra", "otra", company="OTRA")
+
+
+def row_counts(*, exclude: tuple[str, ...] = ("core.AuditLog",)) -> dict[str, int]:
+    """Row count of every installed model but the excluded ones: compare before and after
+    a refusal to prove it wrote nothing (its audit row aside)."""
+    from django.apps import apps
+
+    return {model._meta.label: model._base_manager.count() for model in apps.get_models()
+            if model._meta.label not in exclude}
+
+
+@pytest.fixture
+def counts():
+    return row_counts
