@@ -26,7 +26,6 @@ from cuadra.access.permissions import Action, Path
 from cuadra.core.audit import audit_refusal
 from cuadra.core.errors import DomainError, PermissionDenied, Unauthenticated
 
-
 # --- request state -------------------------------------------------------------------------
 
 def request_of(info: Info):

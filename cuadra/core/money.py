@@ -28,7 +28,7 @@ def to_decimal(value) -> Decimal:
     """Coerce user input to Decimal, refusing floats: they are never exact."""
     if isinstance(value, Decimal):
         return value
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise TypeError("money and quantities are never floats; pass a str, int or Decimal")
     if isinstance(value, int):
         return Decimal(value)
@@ -54,7 +54,8 @@ _COMPLEMENT = str.maketrans("0123456789", "9876543210")
 def encode_sortable(value: Decimal, int_digits: int, places: int) -> str:
     q = to_decimal(value).quantize(Decimal(1).scaleb(-places), context=_CTX)
     negative = q < 0
-    digits = format(abs(q), f".{places}f")
+    # copy_abs, not abs(): abs() rounds to the thread's context precision (28 digits)
+    digits = format(q.copy_abs(), f".{places}f")
     int_part, _, frac = digits.partition(".")
     if len(int_part) > int_digits:
         raise ValueError(f"{value} does not fit in {int_digits} integer digits")
