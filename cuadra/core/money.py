@@ -66,7 +66,7 @@ def encode_sortable(value: Decimal, int_digits: int, places: int) -> str:
 def decode_sortable(text: str) -> Decimal:
     sign, body = text[0], text[1:]
     if sign == "N":
-        return -Decimal(body.translate(_COMPLEMENT))
+        return Decimal(body.translate(_COMPLEMENT)).copy_negate()  # unary minus rounds
     if sign == "P":
         return Decimal(body)
     return Decimal(text)  # plain literal (e.g. written by hand); still exact
@@ -150,10 +150,11 @@ class _SqliteDecimalSum:
         if value is None:
             return
         self.seen = True
+        # _CTX.add: the default context would round the running total to 28 digits
         if isinstance(value, str):
-            self.total += decode_sortable(value)
+            self.total = _CTX.add(self.total, decode_sortable(value))
         elif isinstance(value, int):
-            self.total += value
+            self.total = _CTX.add(self.total, Decimal(value))
         else:
             raise TypeError("cuadra_decimal_sum refuses a float")
 
