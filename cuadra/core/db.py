@@ -46,7 +46,9 @@ class AppendOnlyTrigger(migrations.RunPython):
     def _apply(self, apps, schema_editor):
         vendor = schema_editor.connection.vendor
         if vendor == "postgresql":
-            schema_editor.execute(_pg_sql(self.table, self.condition))
+            # params=None: the function body holds a literal '%' that must not be read as
+            # a query placeholder
+            schema_editor.execute(_pg_sql(self.table, self.condition), params=None)
         elif vendor == "sqlite":
             cond = "1" if self.condition == "TRUE" else self.condition
             for sql in _sqlite_sql(self.table, cond):
