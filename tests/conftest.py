@@ -10,6 +10,13 @@ from django.db import connection
 from django.test import Client
 
 
+def pytest_configure(config):
+    # PBKDF2's million rounds cost ~0.5 s per demo user and login; tests need no strong hash
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_collection_modifyitems(config, items):
     on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL (row locks, triggers, concurrency); "
