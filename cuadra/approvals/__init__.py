@@ -1,0 +1,1 @@
+"""Approval configs, requests, decisions and escalation; plugs guards into documents."""
