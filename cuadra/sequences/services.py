@@ -1,0 +1,274 @@
+"""Writes: configure series, and take legal numbers (DESIGN.md invariant 5).
+
+Locking rules (no cycles, so no deadlocks):
+
+* ``sequence_next`` locks exactly one ``SequenceCounter`` row: the (series, period) it
+  issues from. Different series, branches, periods and companies never wait on each other.
+* Editing a series locks its ``AutoSequence`` row first, then its counter rows in primary-key
+  order, so no number is issued while a new format is being checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import Length
+
+from cuadra.core.audit import audit_create, audit_delete, audit_record, audit_update, snapshot
+from cuadra.core.errors import Conflict, ErrorCollector, ValidationError
+from cuadra.core.models import AuditAction
+from cuadra.sequences import selectors
+from cuadra.sequences.enums import DEFAULT_SEQUENCES, DocumentType, ResetStrategy
+from cuadra.sequences.formatting import (
+    format_errors,
+    period_key,
+    render,
+    render_prefix,
+    suffix_pattern,
+)
+from cuadra.sequences.models import AutoSequence, IssuedNumber, SequenceCounter
+from cuadra.tenancy.models import Branch
+
+# --- issuing -------------------------------------------------------------------------------
+
+
+def sequence_next(*, company, document_type: str, date, branch=None,
+                  object_type: str = "", object_id: str | int = "") -> str:
+    """Take the next legal number for a document being issued, inside the caller's
+    transaction: the counter row stays locked until that transaction ends, and a rollback
+    gives the number back (nothing else ever saw it)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("sequence_next must run inside the issuing transaction "
+                           "(transaction.atomic), or a rollback could not free the number.")
+    date = selectors.as_local_date(company=company, date=date)
+    seq = selectors.sequence_for(company=company, document_type=document_type,
+                                 branch_code=selectors.branch_code_of(branch))
+    counter = _locked_counter(seq, period_key(seq.reset_strategy, date))
+    if seq.enforce_chronology and counter.last_date and date < counter.last_date:
+        raise ValidationError(
+            f"{document_type} {render(seq.prefix, seq.padding, counter.last_value, date)} is "
+            f"dated {counter.last_date.isoformat()}; a document dated {date.isoformat()} "
+            "cannot take a later number in the same series and period.", field="date")
+    counter.last_value += 1
+    if counter.last_date is None or date > counter.last_date:
+        counter.last_date = date
+    counter.save(update_fields=["last_value", "last_date"])
+    number = render(seq.prefix, seq.padding, counter.last_value, date)
+    try:
+        IssuedNumber.objects.create(
+            company=company, document_type=seq.document_type, number=number, sequence=seq,
+            period_key=counter.period_key, value=counter.last_value, date=date,
+            object_type=object_type, object_id=str(object_id or ""))
+    except IntegrityError:
+        # The unique constraint is the backstop against a format that renders a number
+        # issued before; the caller's transaction is rolled back.
+        raise Conflict(f"{document_type} number {number} was issued before; change the "
+                       "series' prefix or move its counter forward.", field="prefix") from None
+    return number
+
+
+def _locked_counter(seq: AutoSequence, key: str) -> SequenceCounter:
+    """Lock the (series, period) counter row, creating it on the period's first number.
+
+    Two first numbers of a period race on the unique constraint: the loser's insert waits
+    for the winner, fails, and it then locks the winner's row.
+    """
+    found = _select_counter(seq, key)
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return SequenceCounter.objects.create(company_id=seq.company_id, sequence=seq,
+                                                  period_key=key)
+    except IntegrityError:
+        return _select_counter(seq, key)
+
+
+def _select_counter(seq: AutoSequence, key: str) -> SequenceCounter | None:
+    return (SequenceCounter.objects.select_for_update()
+            .filter(company_id=seq.company_id, sequence=seq, period_key=key).first())
+
+
+# --- configuration -------------------------------------------------------------------------
+
+def company_sequences_setup(*, company, actor) -> None:
+    """Company-created hook: one company-wide series per document type (idempotent)."""
+    existing = set(AutoSequence.objects.filter(company=company, branch_code="")
+                   .values_list("document_type", flat=True))
+    for document_type, (prefix, padding, reset) in DEFAULT_SEQUENCES.items():
+        if document_type in existing:
+            continue
+        seq = AutoSequence.objects.create(company=company, document_type=document_type,
+                                          prefix=prefix, padding=padding,
+                                          reset_strategy=reset)
+        audit_create(actor=actor, company_id=company.pk, obj=seq,
+                     operation="company_sequences_setup")
+
+
+def auto_sequence_create(*, company, actor, document_type: str, prefix: str,
+                         padding: int = 6, reset_strategy: str = ResetStrategy.YEARLY,
+                         branch_code: str = "", enforce_chronology: bool = True,
+                         ) -> AutoSequence:
+    branch_code = (branch_code or "").strip()
+    errors = ErrorCollector()
+    if document_type not in DocumentType.values:
+        errors.add("documentType", "Unknown document type.")
+    elif AutoSequence.objects.filter(company=company, document_type=document_type,
+                                     branch_code=branch_code).exists():
+        errors.add("branchCode" if branch_code else "documentType",
+                   "This document type already has a series for this branch."
+                   if branch_code else "This document type already has a company-wide series.")
+    if branch_code and not Branch.objects.filter(company=company, code=branch_code).exists():
+        errors.add("branchCode", "No branch with this code in the company.")
+    _check_format(errors, company=company, document_type=document_type, prefix=prefix,
+                  padding=padding, reset_strategy=reset_strategy, exclude_pk=None)
+    errors.raise_if_any()
+    seq = AutoSequence(company=company, document_type=document_type, prefix=prefix,
+                       padding=padding, reset_strategy=reset_strategy,
+                       branch_code=branch_code, enforce_chronology=enforce_chronology)
+    _refuse_future_collisions(seq, counters={})
+    seq.save()
+    audit_create(actor=actor, company_id=company.pk, obj=seq, operation="auto_sequence_create")
+    return seq
+
+
+def auto_sequence_update(*, company, actor, sequence: AutoSequence, prefix: str | None = None,
+                         padding: int | None = None, reset_strategy: str | None = None,
+                         enforce_chronology: bool | None = None) -> AutoSequence:
+    """Change a series' format or rules. The new format must not be able to render a
+    number that was already issued (checked here; the unique constraint is the backstop).
+    The document type and branch of a series are fixed: create another series instead."""
+    seq, counters = _lock_series(company=company, sequence=sequence)
+    before = snapshot(seq)
+    changes = {"prefix": prefix, "padding": padding, "reset_strategy": reset_strategy,
+               "enforce_chronology": enforce_chronology}
+    for field, value in changes.items():
+        if value is not None:
+            setattr(seq, field, value)
+    errors = ErrorCollector()
+    _check_format(errors, company=company, document_type=seq.document_type, prefix=seq.prefix,
+                  padding=seq.padding, reset_strategy=seq.reset_strategy, exclude_pk=seq.pk)
+    errors.raise_if_any()
+    if any(before[f] != getattr(seq, f) for f in ("prefix", "padding", "reset_strategy")):
+        _refuse_future_collisions(seq, counters=counters)
+    seq.save()
+    audit_update(actor=actor, company_id=company.pk, obj=seq, before=before,
+                 operation="auto_sequence_update")
+    return seq
+
+
+def auto_sequence_delete(*, company, actor, sequence: AutoSequence) -> None:
+    """Only a series that never issued a number can go: its issued numbers are the
+    high-water marks, and deleting it would let a re-created series issue them again."""
+    seq, _ = _lock_series(company=company, sequence=sequence)
+    issued = IssuedNumber.objects.filter(company=company, sequence=seq).count()
+    if issued:
+        raise Conflict(f"This series has issued {issued} number(s) and cannot be deleted; "
+                       "change its prefix instead.", field="id")
+    audit_delete(actor=actor, company_id=company.pk, obj=seq, operation="auto_sequence_delete")
+    seq.delete()
+
+
+def auto_sequence_counter_reset(*, company, actor, sequence: AutoSequence,
+                                new_value: int | None = None,
+                                date: dt.date | None = None) -> SequenceCounter:
+    """Set the last value of the period ``date`` falls in (today by default), so the next
+    number is ``new_value + 1``. It only moves forward: an issued number never comes out
+    again. Without ``new_value`` it starts the period's counter at 0, which is allowed
+    only while that period has issued nothing."""
+    seq, counters = _lock_series(company=company, sequence=sequence)
+    date = selectors.as_local_date(company=company,
+                                   date=date or selectors.company_today(company=company))
+    key = period_key(seq.reset_strategy, date)
+    target = 0 if new_value is None else new_value
+    counter = counters.get(key)
+    current = counter.last_value if counter else 0
+    if target < 0:
+        raise ValidationError("A counter value cannot be negative.", field="newValue")
+    if target < current:
+        raise ValidationError(
+            f"The counter of period {key or '(all)'} is at {current}; it can only move "
+            "forward, or numbers already issued would come out again.", field="newValue")
+    _refuse_future_collisions(seq, counters={key: target}, dates=[date])
+    if counter is None:
+        counter = SequenceCounter.objects.create(company=company, sequence=seq,
+                                                 period_key=key, last_value=target)
+    else:
+        counter.last_value = target
+        counter.save(update_fields=["last_value"])
+    audit_record(action=AuditAction.UPDATE, actor=actor, company_id=company.pk, obj=seq,
+                 operation="auto_sequence_counter_reset",
+                 changes={f"counter[{key}]": [current, target]})
+    return counter
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+def _lock_series(*, company, sequence: AutoSequence
+                 ) -> tuple[AutoSequence, dict[str, SequenceCounter]]:
+    seq = AutoSequence.objects.select_for_update().get(pk=sequence.pk, company=company)
+    counters = list(SequenceCounter.objects.select_for_update()
+                    .filter(company=company, sequence=seq).order_by("pk"))
+    return seq, {c.period_key: c for c in counters}
+
+
+def _check_format(errors: ErrorCollector, *, company, document_type: str, prefix: str,
+                  padding: int, reset_strategy: str, exclude_pk) -> None:
+    for field, message in format_errors(prefix=prefix, padding=padding,
+                                        reset_strategy=reset_strategy):
+        errors.add(field, message)
+    sibling = (AutoSequence.objects.filter(company=company, document_type=document_type,
+                                           prefix=prefix).exclude(pk=exclude_pk).first())
+    if sibling is not None:
+        where = f"branch {sibling.branch_code}" if sibling.branch_code else "the company"
+        errors.add("prefix", f"The {document_type} series of {where} uses this prefix; "
+                             "two series with one prefix would issue the same numbers.")
+
+
+def _sample_dates(seq: AutoSequence, counters: dict) -> list[dt.date]:
+    """Dates whose rendered prefixes the next numbers will carry: today, the last date of
+    each period already counted, and every month of this year when the prefix prints the
+    month but the counter does not restart with it."""
+    today = selectors.company_today(company=seq.company)
+    dates = [today, *(c.last_date for c in counters.values()
+                      if isinstance(c, SequenceCounter) and c.last_date)]
+    if "{MM}" in seq.prefix and seq.reset_strategy != ResetStrategy.MONTHLY:
+        dates += [dt.date(today.year, m, 1) for m in range(1, 13)]
+    return dates
+
+
+def _refuse_future_collisions(seq: AutoSequence, *, counters: dict,
+                              dates: list[dt.date] | None = None) -> None:
+    """Refuse (VALIDATION) a format under which a coming number was issued already.
+
+    ``counters`` maps period key -> counter row or last value. Numbers still to come after
+    a rendered prefix are those with a value above the period's last value; among strings
+    of one length, zero-padded digits sort like numbers, so one query per prefix finds any
+    issued number in that range.
+    """
+    checked: set[tuple[str, str]] = set()
+    for date in dates or _sample_dates(seq, counters):
+        key = period_key(seq.reset_strategy, date)
+        rendered = render_prefix(seq.prefix, date)
+        if (key, rendered) in checked:
+            continue
+        checked.add((key, rendered))
+        last = counters.get(key, 0)
+        last = last.last_value if isinstance(last, SequenceCounter) else last
+        clash = _first_clash(seq, rendered, last)
+        if clash:
+            raise ValidationError(
+                f"{clash} was already issued and this format would issue it again; choose "
+                "another prefix or move the counter forward.", field="prefix")
+
+
+def _first_clash(seq: AutoSequence, rendered_prefix: str, last_value: int) -> str | None:
+    following = rendered_prefix + str(last_value + 1).zfill(seq.padding)
+    return (IssuedNumber.objects
+            .filter(company_id=seq.company_id, document_type=seq.document_type,
+                    number__regex=suffix_pattern(rendered_prefix, seq.padding))
+            .annotate(_len=Length("number"))
+            .filter(Q(_len=len(following), number__gte=following) | Q(_len__gt=len(following)))
+            .values_list("number", flat=True).first())
