@@ -10,15 +10,16 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 from cuadra.api.access.schema import AccessMutation, AccessQuery
 from cuadra.api.base import DomainErrorExtension
 from cuadra.api.core.schema import CoreQuery
+from cuadra.api.sequences.schema import SequencesMutation, SequencesQuery
 
 
 @strawberry.type
-class Query(AccessQuery, CoreQuery):
+class Query(AccessQuery, CoreQuery, SequencesQuery):
     pass
 
 
 @strawberry.type
-class Mutation(AccessMutation):
+class Mutation(AccessMutation, SequencesMutation):
     pass
 
 

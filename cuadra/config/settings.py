@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "cuadra.core",
     "cuadra.tenancy",
     "cuadra.access",
+    "cuadra.sequences",
     "cuadra.web",
     "cuadra.demo",
 ]
