@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import strawberry
 from django.db import transaction
 from graphql import GraphQLError
 from strawberry.extensions import FieldExtension, SchemaExtension
@@ -177,3 +178,12 @@ class DomainErrorExtension(SchemaExtension):
         return GraphQLError(message, nodes=error.nodes, source=error.source,
                             positions=error.positions, path=error.path,
                             extensions={"code": "INTERNAL"})
+
+
+class CuadraSchema(strawberry.Schema):
+    """A schema that does not log refusals: a DomainError is an expected answer (already
+    audited and returned with its code), not a server fault worth a traceback."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context=None) -> None:
+        unexpected = [e for e in errors if not isinstance(e.original_error, DomainError)]
+        super().process_errors(unexpected, execution_context)

@@ -8,7 +8,7 @@ from strawberry.extensions import QueryDepthLimiter
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from cuadra.api.access.schema import AccessMutation, AccessQuery
-from cuadra.api.base import DomainErrorExtension
+from cuadra.api.base import CuadraSchema, DomainErrorExtension
 from cuadra.api.core.schema import CoreQuery
 from cuadra.api.sequences.schema import SequencesMutation, SequencesQuery
 
@@ -23,7 +23,7 @@ class Mutation(AccessMutation, SequencesMutation):
     pass
 
 
-schema = strawberry.Schema(
+schema = CuadraSchema(
     query=Query,
     mutation=Mutation,
     extensions=[
