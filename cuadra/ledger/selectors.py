@@ -1,0 +1,245 @@
+"""Reads of the books: accounts, entries, the trial balance, chain verification."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from cuadra.core.errors import NotFound, ValidationError
+from cuadra.core.money import ZERO, DecimalSum
+from cuadra.ledger import chain
+from cuadra.ledger.enums import GENESIS_HASH, EntryState
+from cuadra.ledger.models import (
+    Account,
+    AccountBalance,
+    JournalEntry,
+    JournalLine,
+    LedgerAuditLog,
+    LedgerChainHead,
+    Period,
+)
+
+
+def accounts_list(*, company, postable_only: bool = False, active_only: bool = False):
+    qs = Account.objects.filter(company=company).order_by("code")
+    if postable_only:
+        qs = qs.filter(is_group=False)
+    if active_only:
+        qs = qs.filter(is_active=True)
+    return qs
+
+
+def journal_entries_list(*, company, state: str | None = None, date_from=None, date_to=None,
+                         journal_id=None):
+    qs = JournalEntry.objects.filter(company=company).order_by("-date", "-id")
+    if state:
+        qs = qs.filter(state=state)
+    if date_from:
+        qs = qs.filter(date__gte=date_from)
+    if date_to:
+        qs = qs.filter(date__lte=date_to)
+    if journal_id:
+        qs = qs.filter(journal_id=journal_id)
+    return qs
+
+
+def journal_entry_get(*, company, entry_id) -> JournalEntry:
+    entry = JournalEntry.objects.filter(company=company, pk=entry_id).first() \
+        if str(entry_id).isdigit() else None
+    if entry is None:
+        raise NotFound("No such journal entry.", field="id")
+    return entry
+
+
+# --- trial balance -------------------------------------------------------------------------
+
+@dataclass
+class TrialBalanceRow:
+    account: Account
+    opening: Decimal = ZERO  # signed: debit positive
+    debit: Decimal = ZERO
+    credit: Decimal = ZERO
+
+    @property
+    def closing(self) -> Decimal:
+        return self.opening + self.debit - self.credit
+
+
+@dataclass
+class TrialBalance:
+    date_from: dt.date
+    date_to: dt.date
+    rows: list[TrialBalanceRow] = field(default_factory=list)
+
+    @property
+    def total_debit(self) -> Decimal:
+        return sum((r.debit for r in self.rows), ZERO)
+
+    @property
+    def total_credit(self) -> Decimal:
+        return sum((r.credit for r in self.rows), ZERO)
+
+    @property
+    def total_opening(self) -> Decimal:
+        return sum((r.opening for r in self.rows), ZERO)
+
+    @property
+    def total_closing(self) -> Decimal:
+        return sum((r.closing for r in self.rows), ZERO)
+
+
+def _rollup_sums(company, period_ids, branch) -> dict[int, tuple[Decimal, Decimal]]:
+    if not period_ids:
+        return {}
+    qs = AccountBalance.objects.filter(company=company, period_id__in=period_ids)
+    if branch is not None:
+        qs = qs.filter(branch=branch)
+    sums = qs.values("account_id").annotate(d=DecimalSum("debit"), c=DecimalSum("credit"))
+    return {s["account_id"]: (s["d"] or ZERO, s["c"] or ZERO) for s in sums.order_by()}
+
+
+def _line_sums(company, ranges, branch) -> dict[int, tuple[Decimal, Decimal]]:
+    """Posted lines inside partial-period date ranges (at most two short scans)."""
+    out: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for start, end in ranges:
+        qs = JournalLine.objects.filter(company=company, entry__state=EntryState.POSTED,
+                                        entry__date__gte=start, entry__date__lte=end)
+        if branch is not None:
+            qs = qs.filter(branch=branch)
+        for s in qs.values("account_id").annotate(d=DecimalSum("debit"),
+                                                  c=DecimalSum("credit")).order_by():
+            out[s["account_id"]][0] += s["d"] or ZERO
+            out[s["account_id"]][1] += s["c"] or ZERO
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def _merge(*parts) -> dict[int, tuple[Decimal, Decimal]]:
+    out: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for part in parts:
+        for account_id, (d, c) in part.items():
+            out[account_id][0] += d
+            out[account_id][1] += c
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def trial_balance_get(*, company, date_from: dt.date, date_to: dt.date,
+                      branch=None) -> TrialBalance:
+    """Opening, movements and closing per postable account, from the per-period rollups.
+    Whole periods come from rollups; a range that starts or ends inside a month adds a
+    scan of the lines in those few days only."""
+    if date_from > date_to:
+        raise ValidationError("The range starts after it ends.", field="dateFrom")
+    periods = list(Period.objects.filter(company=company, start__lte=date_to)
+                   .only("id", "start", "end"))
+    before = [p.pk for p in periods if p.end < date_from]
+    inside = [p.pk for p in periods if p.start >= date_from and p.end <= date_to]
+    opening_partial, moves_partial = [], []
+    for p in periods:
+        if p.start < date_from <= p.end:
+            opening_partial.append((p.start, date_from - dt.timedelta(days=1)))
+        if p.end >= date_from and p.start <= date_to and p.pk not in inside:
+            moves_partial.append((max(p.start, date_from), min(p.end, date_to)))
+    opening = _merge(_rollup_sums(company, before, branch),
+                     _line_sums(company, opening_partial, branch))
+    moves = _merge(_rollup_sums(company, inside, branch),
+                   _line_sums(company, moves_partial, branch))
+    accounts = Account.objects.filter(company=company, pk__in=set(opening) | set(moves))
+    rows = []
+    for account in accounts.order_by("code"):
+        od, oc = opening.get(account.pk, (ZERO, ZERO))
+        md, mc = moves.get(account.pk, (ZERO, ZERO))
+        rows.append(TrialBalanceRow(account=account, opening=od - oc, debit=md, credit=mc))
+    return TrialBalance(date_from=date_from, date_to=date_to, rows=rows)
+
+
+# --- the hash chain ------------------------------------------------------------------------
+
+@dataclass
+class Integrity:
+    ok: bool
+    entries: int
+    head_hash: str
+    broken_entry_number: str | None = None
+    field: str | None = None
+    message: str = ""
+
+
+_BATCH = 2000
+
+
+def _links_with_entries(company, start_seq: int):
+    links = list(LedgerAuditLog.objects.filter(company=company, seq__gt=start_seq)
+                 .order_by("seq")[:_BATCH])
+    entries = JournalEntry.objects.filter(pk__in=[link.entry_id for link in links]) \
+        .prefetch_related(Prefetch("lines", queryset=JournalLine.objects.order_by("line_no")))
+    by_id = {e.pk: e for e in entries}
+    return [(link, by_id.get(link.entry_id)) for link in links]
+
+
+def _check_link(link, entry, prev_hash: str) -> tuple[str, str] | None:
+    """(field, message) of the first thing wrong with one link, or None."""
+    if link.prev_hash != prev_hash:
+        return "prev_hash", "the link does not follow the previous one"
+    if chain.link_hash(link.prev_hash, link.canonical) != link.hash:
+        return "hash", "the stored link was altered"
+    if entry is None:
+        return "entry", "the entry is missing"
+    current = chain.canonical(entry, list(entry.lines.all()), link.version)
+    if current != link.canonical:
+        diff = chain.first_difference(json.loads(link.canonical), json.loads(current))
+        return diff or "canonical", "the entry differs from what was chained"
+    return None
+
+
+def ledger_verify(*, company) -> Integrity:
+    """Recompute the company's chain from genesis; stop at the first broken link."""
+    prev, count, seq = GENESIS_HASH, 0, 0
+    while True:
+        batch = _links_with_entries(company, seq)
+        if not batch:
+            break
+        for link, entry in batch:
+            number = link.entry_number
+            if link.seq != seq + 1:
+                return Integrity(False, count, prev, number, "seq",
+                                 f"link {seq + 1} is missing")
+            problem = _check_link(link, entry, prev)
+            if problem:
+                return Integrity(False, count, prev, number, problem[0], problem[1])
+            prev, count, seq = link.hash, count + 1, link.seq
+    return _verify_tail(company, count, prev)
+
+
+def _verify_tail(company, count: int, prev: str) -> Integrity:
+    """Every posted entry has a link, and the head row matches the last link."""
+    unchained = (JournalEntry.objects.filter(company=company, state=EntryState.POSTED)
+                 .exclude(pk__in=LedgerAuditLog.objects.filter(company=company)
+                          .values("entry_id")).order_by("chain_seq", "pk").first())
+    if unchained is not None:
+        return Integrity(False, count, prev, unchained.number, "link",
+                         "a posted entry has no chain link")
+    head = LedgerChainHead.objects.filter(company=company).first()
+    if head is not None and (head.seq, head.hash) != (count, prev):
+        return Integrity(False, count, prev, None, "head",
+                         "the chain head does not match the last link")
+    return Integrity(True, count, prev)
+
+
+@dataclass
+class Checkpoint:
+    company: str
+    entries: int
+    head_hash: str
+    at: dt.datetime
+
+
+def ledger_checkpoint(*, company) -> Checkpoint:
+    head = LedgerChainHead.objects.filter(company=company).first()
+    return Checkpoint(company=company.code, entries=head.seq if head else 0,
+                      head_hash=head.hash if head else GENESIS_HASH, at=timezone.now())
