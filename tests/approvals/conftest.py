@@ -15,7 +15,7 @@ from cuadra.approvals.registry import register_approvable, unregister_approvable
 from cuadra.documents.lifecycle import transition
 
 MANAGER_PERMISSIONS = sorted({perm(Path.PURCHASE_REQUISITIONS, a)
-                              for a in (Action.VIEW, Action.APPROVE)}
+                              for a in (Action.VIEW, Action.CREATE, Action.APPROVE)}
                              | {perm(Path.DOCUMENTS, Action.VIEW)})
 
 
@@ -47,7 +47,7 @@ def ventas(platform):
 
 @pytest.fixture
 def manager(demo, owner):
-    """'gerente': may approve purchase requisitions, nothing else."""
+    """'gerente': may request and approve purchase requisitions, nothing else."""
     role, _ = Role.objects.get_or_create(
         organization=demo.organization, key="manager",
         defaults={"name": "Manager", "permissions": MANAGER_PERMISSIONS})
