@@ -26,9 +26,11 @@ class Mutation(AccessMutation, SequencesMutation):
 schema = CuadraSchema(
     query=Query,
     mutation=Mutation,
+    # factories, not instances: an extension keeps per-request state (execution_context),
+    # so a shared instance would mix up concurrent requests
     extensions=[
-        QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH),
-        DjangoOptimizerExtension(),
-        DomainErrorExtension(debug=settings.DEBUG),
+        lambda: QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH),
+        DjangoOptimizerExtension,
+        lambda: DomainErrorExtension(debug=settings.DEBUG),
     ],
 )
