@@ -78,8 +78,13 @@ class AccessExtension(FieldExtension):
     def resolve(self, next_: Callable, source: Any, info: Info, **kwargs):
         if info.operation.operation.value == "mutation":
             return _run_mutation(self, next_, source, info, kwargs)
-        self.check(info)
-        return next_(source, info, **kwargs)
+        try:
+            self.check(info)
+            return next_(source, info, **kwargs)
+        except DomainError as error:
+            # a refused read is a refused attempt too (someone probing another company)
+            _audit_refusal(info, error, kwargs)
+            raise
 
 
 class RequirePermission(AccessExtension):
@@ -127,13 +132,17 @@ def _run_mutation(ext: AccessExtension, next_, source, info: Info, kwargs: dict)
             ext.check(info)
             return next_(source, info, **kwargs)
     except DomainError as error:
-        user = request_of(info).user
-        company_obj = getattr(request_of(info), "_cuadra_company", None)
-        audit_refusal(actor=user if user.is_authenticated else None,
-                      company_id=company_obj.pk if company_obj else None,
-                      operation=info.field_name, error_code=error.code,
-                      message=error.message, attempted=_safe_args(kwargs))
+        _audit_refusal(info, error, kwargs)
         raise
+
+
+def _audit_refusal(info: Info, error: DomainError, kwargs: dict) -> None:
+    user = request_of(info).user
+    company_obj = getattr(request_of(info), "_cuadra_company", None)
+    audit_refusal(actor=user if user.is_authenticated else None,
+                  company_id=company_obj.pk if company_obj else None,
+                  operation=info.field_name, error_code=error.code,
+                  message=error.message, attempted=_safe_args(kwargs))
 
 
 _SECRET_ARGS = {"password", "token"}
