@@ -1,9 +1,18 @@
-from django.urls import path
+from django.contrib.auth.views import LogoutView
+from django.urls import include, path
 
 from cuadra.web import views
+from cuadra.web.sections import SECTIONS
 
 app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", LogoutView.as_view(), name="logout"),
+    # Django's set_language view (POST language + next); it stores the user's choice in a
+    # cookie, which then wins over the company's language.
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("company/", views.company_switch, name="company_switch"),
+    *(path(f"{s.key}/", views.unavailable, {"section": s.key}, name=s.key) for s in SECTIONS),
 ]

@@ -1,0 +1,35 @@
+"""The navigation frame: one entry per business area of the app.
+
+A section whose issue is not done yet is served by ``views.unavailable``; when a domain
+ships its pages it sets ``url_name`` here to its own view and the frame links there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str            # URL segment of the placeholder page
+    label: Promise
+    url_name: str = ""  # a domain's own page once it ships; else the placeholder
+
+    @property
+    def url(self) -> str:
+        return self.url_name or f"web:{self.key}"
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("documents", _("Documents")),
+    Section("sales", _("Sales")),
+    Section("purchasing", _("Purchasing")),
+    Section("inventory", _("Inventory")),
+    Section("accounting", _("Accounting")),
+    Section("reports", _("Reports")),
+    Section("settings", _("Settings")),
+)
+
+SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}

@@ -1,0 +1,224 @@
+"""The web shell: sign-in, company switcher, home page, section placeholders, language."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from cuadra.access.middleware import SESSION_COMPANY_KEY
+from cuadra.access.models import Role
+from cuadra.access.services import role_assign, role_unassign
+from cuadra.core.models import AuditLog
+from cuadra.tenancy.models import Company
+from cuadra.web.sections import SECTIONS
+
+SECTION_LABELS_ES = {"documents": "Documentos", "sales": "Ventas", "purchasing": "Compras",
+                     "inventory": "Inventario", "accounting": "Contabilidad",
+                     "reports": "Reportes", "settings": "Configuración"}
+
+
+@pytest.fixture
+def client_demo(platform) -> Client:
+    client = Client()
+    assert client.login(username="demo", password="demo")
+    return client
+
+
+@pytest.fixture
+def demo_in_otra(platform):
+    """User demo also holds the Owner role in OTRA (granted by OTRA's owner)."""
+    role = Role.objects.get(organization=platform.otra.organization, key="owner")
+    role_assign(company=platform.otra, user=platform.owner, role=role, actor=otra_owner())
+    return role
+
+
+def otra_owner():
+    return get_user_model().objects.get(username="otra")
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+# --- login required ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/", *(f"/{s.key}/" for s in SECTIONS)])
+def test_every_page_needs_login(platform, path):
+    response = Client().get(path)
+    assert response.status_code == 302
+    assert response["Location"] == f"/login/?next={path}"
+
+
+def test_switch_needs_login(platform):
+    response = Client().post("/company/", {"code": "DEMO"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_login_page_renders_in_spanish(platform):
+    response = Client().get("/login/")
+    assert response.status_code == 200
+    assert "Iniciar sesión" in text(response)
+    assert 'name="username"' in text(response)
+
+
+def test_login_with_good_password_lands_on_home(platform):
+    client = Client()
+    response = client.post("/login/", {"username": "demo", "password": "demo"})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert "Demo PYME, S.A." in text(client.get("/"))
+
+
+def test_login_with_bad_password_stays_out(platform):
+    client = Client()
+    response = client.post("/login/", {"username": "demo", "password": "nope"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert client.get("/").status_code == 302
+
+
+def test_logout_is_a_post_and_ends_the_session(client_demo):
+    response = client_demo.post("/logout/")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/"
+    assert client_demo.get("/").status_code == 302
+
+
+# --- home --------------------------------------------------------------------------------
+
+def test_home_shows_active_company_user_and_roles(client_demo):
+    response = client_demo.get("/")
+    assert response.status_code == 200
+    body = text(response)
+    assert '<dd data-field="company-name">Demo PYME, S.A.</dd>' in body
+    assert '<dd data-field="company-code">DEMO</dd>' in body
+    assert '<dd data-field="company-ruc">155596713-2-2015</dd>' in body
+    assert '<dd data-field="company-dv">59</dd>' in body
+    assert '<dd data-field="company-branch">0000 · Casa matriz</dd>' in body
+    assert '<dd data-field="user">demo</dd>' in body
+    assert '<span class="tag">Propietario</span>' in body
+
+
+def test_home_of_a_role_user_lists_that_role(platform):
+    client = Client()
+    client.login(username="contador", password="contador")
+    body = text(client.get("/"))
+    assert '<dd data-field="user">contador</dd>' in body
+    assert '<dd data-field="roles"><span class="tag">Contador</span></dd>' in body
+
+
+def test_navigation_frame_lists_every_section(client_demo):
+    body = text(client_demo.get("/"))
+    for key, label in SECTION_LABELS_ES.items():
+        assert f'<a href="/{key}/">{label}</a>' in body
+
+
+def test_user_without_company_sees_an_honest_home(platform):
+    get_user_model().objects.create_user(username="nadie", password="nadie")
+    client = Client()
+    client.login(username="nadie", password="nadie")
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Sin empresa" in text(response)
+    assert 'id="company-code"' not in text(response)
+
+
+# --- placeholders ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("key", [s.key for s in SECTIONS])
+def test_unfinished_sections_say_not_available_yet(client_demo, key):
+    response = client_demo.get(f"/{key}/")
+    assert response.status_code == 200
+    body = text(response)
+    assert "Todavía no disponible" in body
+    assert f"<h1>{SECTION_LABELS_ES[key]}</h1>" in body
+    assert f'<a href="/{key}/" aria-current="page">' in body
+
+
+# --- company switcher --------------------------------------------------------------------
+
+def test_switch_to_foreign_company_is_refused_and_audited(client_demo):
+    before = AuditLog.objects.count()
+    response = client_demo.post("/company/", {"code": "OTRA"})
+    assert response.status_code == 403
+    assert "No tiene ningún rol en esa empresa." in text(response)
+    assert SESSION_COMPANY_KEY not in client_demo.session
+    assert AuditLog.objects.count() == before + 1
+    row = AuditLog.objects.order_by("-pk").first()
+    assert (row.operation, row.error_code, row.actor.username) == (
+        "web_company_switch", "PERMISSION_DENIED", "demo")
+    assert '<dd data-field="company-code">DEMO</dd>' in text(client_demo.get("/"))
+
+
+def test_switch_to_unknown_company_is_refused_alike(client_demo):
+    response = client_demo.post("/company/", {"code": "NOPE"})
+    assert response.status_code == 403
+    assert SESSION_COMPANY_KEY not in client_demo.session
+
+
+def test_switch_is_post_only(client_demo):
+    assert client_demo.get("/company/?code=DEMO").status_code == 405
+
+
+def test_switch_to_own_company_changes_home(client_demo, demo_in_otra):
+    body = text(client_demo.get("/"))
+    assert '<option value="OTRA">OTRA · Otra Empresa, S.A.</option>' in body
+    response = client_demo.post("/company/", {"code": "otra", "next": "/sales/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/sales/"
+    assert client_demo.session[SESSION_COMPANY_KEY] == "OTRA"
+    body = text(client_demo.get("/"))
+    assert '<dd data-field="company-name">Otra Empresa, S.A.</dd>' in body
+    assert '<dd data-field="company-ruc">155646463-2-2017</dd>' in body
+    assert '<option value="OTRA" selected>' in body
+
+
+def test_switch_ignores_an_offsite_next(client_demo, demo_in_otra):
+    response = client_demo.post("/company/", {"code": "OTRA", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+def test_session_company_without_a_role_anymore_falls_back(client_demo, demo_in_otra, platform):
+    client_demo.post("/company/", {"code": "OTRA"})
+    role_unassign(company=platform.otra, user=platform.owner, role=demo_in_otra,
+                  actor=otra_owner())
+    body = text(client_demo.get("/"))
+    assert '<dd data-field="company-code">DEMO</dd>' in body
+    assert 'value="OTRA"' not in body
+
+
+# --- language ----------------------------------------------------------------------------
+
+def test_spanish_by_default_for_demo_even_if_browser_asks_english(client_demo):
+    response = client_demo.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    body = text(response)
+    assert '<html lang="es">' in body
+    assert "Empresa activa" in body
+    assert "Cerrar sesión" in body
+
+
+def test_company_language_drives_the_pages(client_demo):
+    Company.objects.filter(code="DEMO").update(language="en")
+    body = text(client_demo.get("/reports/"))
+    assert '<html lang="en">' in body
+    assert "Not available yet" in body
+
+
+def test_users_language_choice_wins_over_the_company(client_demo):
+    response = client_demo.post("/i18n/setlang/", {"language": "en", "next": "/sales/"})
+    assert response.status_code == 302
+    assert client_demo.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    body = text(client_demo.get("/sales/"))
+    assert '<html lang="en">' in body
+    assert "<h1>Sales</h1>" in body
+    assert "Not available yet" in body
+    assert "Sign out" in body
+
+
+def test_vendored_assets_are_served(client_demo):
+    for path in ("/static/web/cuadra.css", "/static/web/htmx.min.js"):
+        response = client_demo.get(path)
+        assert response.status_code == 200, path
