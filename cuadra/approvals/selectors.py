@@ -75,3 +75,15 @@ def member_user_ids(*, company, user_ids) -> set[int]:
     return set(RoleAssignment.objects
                .filter(company=company, user_id__in=list(user_ids), user__is_active=True)
                .values_list("user_id", flat=True))
+
+
+def approvable_document_get(*, company, document_type: str, document_id):
+    """The company's document of an approvable type; another company's is not found."""
+    from cuadra.approvals.registry import approvable_get
+
+    model = approvable_get(document_type).model
+    document = (model.objects.filter(company=company, pk=document_id).first()
+                if str(document_id).isdigit() else None)
+    if document is None:
+        raise NotFound(f"No such {document_type}.", field="documentId")
+    return document
