@@ -8,18 +8,19 @@ from strawberry.extensions import QueryDepthLimiter
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from cuadra.api.access.schema import AccessMutation, AccessQuery
+from cuadra.api.approvals.schema import ApprovalsMutation, ApprovalsQuery
 from cuadra.api.base import CuadraSchema, DomainErrorExtension
 from cuadra.api.core.schema import CoreQuery
 from cuadra.api.sequences.schema import SequencesMutation, SequencesQuery
 
 
 @strawberry.type
-class Query(AccessQuery, CoreQuery, SequencesQuery):
+class Query(AccessQuery, CoreQuery, SequencesQuery, ApprovalsQuery):
     pass
 
 
 @strawberry.type
-class Mutation(AccessMutation, SequencesMutation):
+class Mutation(AccessMutation, SequencesMutation, ApprovalsMutation):
     pass
 
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "cuadra.tenancy",
     "cuadra.access",
     "cuadra.sequences",
+    "cuadra.approvals",
     "cuadra.web",
     "cuadra.demo",
 ]
@@ -143,6 +144,8 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_UR
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE["approvals-escalate"] = {"task": "cuadra.approvals.escalate",
+                                           "schedule": 15 * 60.0}
 
 # --- E-mail ---------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
