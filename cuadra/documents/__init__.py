@@ -1,0 +1,1 @@
+"""Documents: the lifecycle machinery every financial document uses (DESIGN.md convention 3)."""
