@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "cuadra.tenancy",
     "cuadra.access",
     "cuadra.sequences",
+    "cuadra.documents",
     "cuadra.approvals",
     "cuadra.web",
     "cuadra.demo",
