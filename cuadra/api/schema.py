@@ -11,16 +11,17 @@ from cuadra.api.access.schema import AccessMutation, AccessQuery
 from cuadra.api.approvals.schema import ApprovalsMutation, ApprovalsQuery
 from cuadra.api.base import CuadraSchema, DomainErrorExtension
 from cuadra.api.core.schema import CoreQuery
+from cuadra.api.documents.schema import DocumentsMutation, DocumentsQuery
 from cuadra.api.sequences.schema import SequencesMutation, SequencesQuery
 
 
 @strawberry.type
-class Query(AccessQuery, CoreQuery, SequencesQuery, ApprovalsQuery):
+class Query(AccessQuery, CoreQuery, SequencesQuery, DocumentsQuery, ApprovalsQuery):
     pass
 
 
 @strawberry.type
-class Mutation(AccessMutation, SequencesMutation, ApprovalsMutation):
+class Mutation(AccessMutation, SequencesMutation, DocumentsMutation, ApprovalsMutation):
     pass
 
 
