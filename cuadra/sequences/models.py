@@ -37,7 +37,7 @@ class AutoSequence(TenantModel):
         help_text="Refuse a document dated before the last one numbered in the same period")
 
     class Meta:
-        ordering = ["company", "document_type", "branch_code"]
+        ordering = ["company_id", "document_type", "branch_code"]
         constraints = [
             models.UniqueConstraint(fields=["company", "document_type", "branch_code"],
                                     name="autosequence_company_type_branch"),
@@ -64,7 +64,7 @@ class SequenceCounter(TenantModel):
     last_date = models.DateField(null=True, blank=True)
 
     class Meta:
-        ordering = ["sequence", "period_key"]
+        ordering = ["sequence_id", "period_key"]
         constraints = [
             models.UniqueConstraint(fields=["company", "sequence", "period_key"],
                                     name="seqcounter_company_seq_period"),
@@ -92,7 +92,7 @@ class IssuedNumber(AppendOnlyModel):
     object_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        ordering = ["company", "document_type", "issued_at", "id"]
+        ordering = ["company_id", "document_type", "issued_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["company", "document_type", "number"],
                                     name="issuednumber_company_type_number"),

@@ -87,8 +87,11 @@ def _locked_counter(seq: AutoSequence, key: str) -> SequenceCounter:
 
 
 def _select_counter(seq: AutoSequence, key: str) -> SequenceCounter | None:
-    return (SequenceCounter.objects.select_for_update()
-            .filter(company_id=seq.company_id, sequence=seq, period_key=key).first())
+    # No ORDER BY and ``of=self``: a join here would lock the company row FOR UPDATE and
+    # make every other series of the company wait on its foreign-key checks.
+    rows = list(SequenceCounter.objects.select_for_update(of=("self",))
+                .filter(company_id=seq.company_id, sequence=seq, period_key=key).order_by())
+    return rows[0] if rows else None
 
 
 # --- configuration -------------------------------------------------------------------------
@@ -208,8 +211,9 @@ def auto_sequence_counter_reset(*, company, actor, sequence: AutoSequence,
 
 def _lock_series(*, company, sequence: AutoSequence
                  ) -> tuple[AutoSequence, dict[str, SequenceCounter]]:
-    seq = AutoSequence.objects.select_for_update().get(pk=sequence.pk, company=company)
-    counters = list(SequenceCounter.objects.select_for_update()
+    seq = AutoSequence.objects.select_for_update(of=("self",)).get(pk=sequence.pk,
+                                                                   company=company)
+    counters = list(SequenceCounter.objects.select_for_update(of=("self",))
                     .filter(company=company, sequence=seq).order_by("pk"))
     return seq, {c.period_key: c for c in counters}
 
