@@ -20,10 +20,12 @@ class ActiveCompanyMiddleware:
     def __call__(self, request):
         request.active_company = None
         request.user_companies = []
+        if request.path.startswith("/graphql"):
+            return self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith("/graphql"):
+        if user is not None and user.is_authenticated:
             self._resolve_company(request, user)
-            self._activate_company_language(request)
+        self._activate_language(request)
         return self.get_response(request)
 
     @staticmethod
@@ -35,12 +37,14 @@ class ActiveCompanyMiddleware:
         request.active_company = chosen or (companies[0] if companies else None)
 
     @staticmethod
-    def _activate_company_language(request) -> None:
-        """A language the user picked (the set_language cookie) wins; otherwise the
-        pages speak the active company's language, not whatever the browser asks for."""
-        company = request.active_company
-        if company is None or settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+    def _activate_language(request) -> None:
+        """A language the user picked (the set_language cookie) wins; otherwise the pages
+        speak the active company's language, and before sign-in the site default
+        (Spanish), not whatever the browser asks for."""
+        if settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
             return
-        if company.language in dict(settings.LANGUAGES):
-            translation.activate(company.language)
-            request.LANGUAGE_CODE = company.language
+        company = request.active_company
+        language = company.language if company is not None else settings.LANGUAGE_CODE
+        if language in dict(settings.LANGUAGES):
+            translation.activate(language)
+            request.LANGUAGE_CODE = language

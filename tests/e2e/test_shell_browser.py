@@ -49,9 +49,10 @@ def test_login_switch_company_and_see_its_home(live_db, platform, live_server,
 
     page.goto(f"{live_server.url}/")
     assert page.url == f"{live_server.url}/login/?next=/"
+    assert page.text_content("button.primary") == "Iniciar sesión"
     page.fill("#id_username", "demo")
     page.fill("#id_password", "demo")
-    page.click("button[type=submit]")
+    page.click("button.primary")
     page.wait_for_url(f"{live_server.url}/")
     assert page.text_content("[data-field=company-code]") == "DEMO"
     assert page.text_content("html").count("Empresa activa") >= 1

@@ -57,11 +57,21 @@ def test_switch_needs_login(platform):
     assert response["Location"].startswith("/login/")
 
 
-def test_login_page_renders_in_spanish(platform):
-    response = Client().get("/login/")
+def test_login_page_is_spanish_even_if_browser_asks_english(platform):
+    response = Client().get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert response.status_code == 200
-    assert "Iniciar sesión" in text(response)
-    assert 'name="username"' in text(response)
+    body = text(response)
+    assert '<html lang="es">' in body
+    assert "Iniciar sesión" in body
+    assert 'name="username"' in body
+    assert '<select id="language" name="language"' in body
+
+
+def test_login_page_follows_a_picked_language(platform):
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    assert '<button type="submit" class="button primary">Sign in</button>' in text(
+        client.get("/login/"))
 
 
 def test_login_with_good_password_lands_on_home(platform):
