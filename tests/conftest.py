@@ -6,6 +6,7 @@ import json
 import os
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
@@ -113,3 +114,38 @@ def row_counts(*, exclude: tuple[str, ...] = ("core.AuditLog",)) -> dict[str, in
 @pytest.fixture
 def counts():
     return row_counts
+
+
+# --- live server on SQLite ------------------------------------------------------------------
+# Browser tests run against ``live_server`` and so need ``transactional_db``, whose teardown
+# empties every table. On PostgreSQL that is a TRUNCATE, which the append-only triggers let
+# through; on SQLite it is a row DELETE, which they refuse. So on SQLite the tables are
+# emptied with the triggers lifted for that moment only.
+
+
+def _append_only_triggers() -> list[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, sql FROM sqlite_master "
+                       "WHERE type = 'trigger' AND sql LIKE '%IMMUTABLE%'")
+        return list(cursor.fetchall())
+
+
+def _flush_sqlite_past_triggers() -> None:
+    triggers = _append_only_triggers()
+    with connection.cursor() as cursor:
+        for name, _sql in triggers:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+    try:
+        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+    finally:
+        with connection.cursor() as cursor:
+            for _name, sql in triggers:
+                cursor.execute(sql)
+
+
+@pytest.fixture
+def live_db(transactional_db):
+    """transactional_db whose SQLite teardown is not refused by the append-only triggers."""
+    yield
+    if connection.vendor == "sqlite":
+        _flush_sqlite_past_triggers()
