@@ -15,6 +15,7 @@ from cuadra.core.errors import NotFound, ValidationError
 from cuadra.core.money import ZERO, DecimalSum
 from cuadra.ledger import chain
 from cuadra.ledger.enums import GENESIS_HASH, EntryState
+from cuadra.ledger.exact import exact
 from cuadra.ledger.models import (
     Account,
     AccountBalance,
@@ -65,33 +66,20 @@ class TrialBalanceRow:
     opening: Decimal = ZERO  # signed: debit positive
     debit: Decimal = ZERO
     credit: Decimal = ZERO
-
-    @property
-    def closing(self) -> Decimal:
-        return self.opening + self.debit - self.credit
+    closing: Decimal = ZERO
 
 
 @dataclass
 class TrialBalance:
+    """Totals are computed once, in the wide decimal context (see ledger.exact)."""
+
     date_from: dt.date
     date_to: dt.date
     rows: list[TrialBalanceRow] = field(default_factory=list)
-
-    @property
-    def total_debit(self) -> Decimal:
-        return sum((r.debit for r in self.rows), ZERO)
-
-    @property
-    def total_credit(self) -> Decimal:
-        return sum((r.credit for r in self.rows), ZERO)
-
-    @property
-    def total_opening(self) -> Decimal:
-        return sum((r.opening for r in self.rows), ZERO)
-
-    @property
-    def total_closing(self) -> Decimal:
-        return sum((r.closing for r in self.rows), ZERO)
+    total_opening: Decimal = ZERO
+    total_debit: Decimal = ZERO
+    total_credit: Decimal = ZERO
+    total_closing: Decimal = ZERO
 
 
 def _rollup_sums(company, period_ids, branch) -> dict[int, tuple[Decimal, Decimal]]:
@@ -128,6 +116,7 @@ def _merge(*parts) -> dict[int, tuple[Decimal, Decimal]]:
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
+@exact
 def trial_balance_get(*, company, date_from: dt.date, date_to: dt.date,
                       branch=None) -> TrialBalance:
     """Opening, movements and closing per postable account, from the per-period rollups.
@@ -154,8 +143,13 @@ def trial_balance_get(*, company, date_from: dt.date, date_to: dt.date,
     for account in accounts.order_by("code"):
         od, oc = opening.get(account.pk, (ZERO, ZERO))
         md, mc = moves.get(account.pk, (ZERO, ZERO))
-        rows.append(TrialBalanceRow(account=account, opening=od - oc, debit=md, credit=mc))
-    return TrialBalance(date_from=date_from, date_to=date_to, rows=rows)
+        rows.append(TrialBalanceRow(account=account, opening=od - oc, debit=md, credit=mc,
+                                    closing=od - oc + md - mc))
+    return TrialBalance(date_from=date_from, date_to=date_to, rows=rows,
+                        total_opening=sum((r.opening for r in rows), ZERO),
+                        total_debit=sum((r.debit for r in rows), ZERO),
+                        total_credit=sum((r.credit for r in rows), ZERO),
+                        total_closing=sum((r.closing for r in rows), ZERO))
 
 
 # --- the hash chain ------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from cuadra.core.models import AuditAction
 from cuadra.core.money import MONEY_DIGITS, MONEY_PLACES, ZERO, to_decimal
 from cuadra.ledger import chain
 from cuadra.ledger.enums import CANONICAL_VERSION, GENESIS_HASH, EntryState
+from cuadra.ledger.exact import exact
 from cuadra.ledger.models import (
     RATE_PLACES,
     Account,
@@ -76,7 +77,10 @@ def _money(errors: ErrorCollector, path: str, value) -> Decimal:
         return ZERO
     try:
         amount = to_decimal(value)
-    except (TypeError, ValueError, InvalidOperation):
+    except TypeError:
+        errors.add(path, "Money is never a float: send a decimal string.")
+        return ZERO
+    except (ValueError, InvalidOperation):
         errors.add(path, "Not a decimal number.")
         return ZERO
     if not amount.is_finite() or amount < 0:
@@ -195,9 +199,10 @@ def _build_lines(company, entry: JournalEntry, lines_data: list[dict],
         elif account.is_group:
             errors.add(f"{path}.account", f"Account {account.code} is a group; "
                                           "post to one of its sub-accounts.")
+        bad_before = len(errors.errors)
         debit = _money(errors, f"{path}.debit", data.get("debit"))
         credit = _money(errors, f"{path}.credit", data.get("credit"))
-        if (debit == 0) == (credit == 0):
+        if len(errors.errors) == bad_before and (debit == 0) == (credit == 0):
             errors.add(f"{path}.debit", "A line has either a debit or a credit.")
         rate = entry.exchange_rate
         lines.append(JournalLine(
@@ -387,6 +392,7 @@ def _post(company, actor, items: list, operation: str) -> list[JournalEntry]:
     return results
 
 
+@exact
 @transaction.atomic
 def journal_entry_post(*, company, actor, entry: JournalEntry | None = None,
                        idempotency_key: str | None = None, **data) -> JournalEntry:
@@ -397,6 +403,7 @@ def journal_entry_post(*, company, actor, entry: JournalEntry | None = None,
     return _post(company, actor, [("", idempotency_key or "", item)], "journal_entry_post")[0]
 
 
+@exact
 @transaction.atomic
 def journal_entries_post(*, company, actor, entries: list) -> list[JournalEntry]:
     """All or nothing: the first refusal (its field prefixed ``entries[i].``) rolls the
@@ -417,6 +424,7 @@ def _draft_lines(company, entry, lines_data, errors) -> list[JournalLine]:
     return _build_lines(company, entry, list(lines_data or []), errors, "")
 
 
+@exact
 @transaction.atomic
 def journal_entry_create(*, company, actor, **data) -> JournalEntry:
     """A draft: no number, no balance check yet (posting checks everything)."""
@@ -454,6 +462,7 @@ _HEADER_FIELDS = ("journal", "date", "reference", "memo", "currency", "exchange_
                   "source_type", "source_id")
 
 
+@exact
 @transaction.atomic
 def journal_entry_update(*, company, actor, entry: JournalEntry, **changes) -> JournalEntry:
     """Change a draft's header and/or replace its lines (``lines=[...]``)."""
@@ -498,6 +507,7 @@ def journal_entry_delete(*, company, actor, entry: JournalEntry) -> None:
     locked.delete()
 
 
+@exact
 @transaction.atomic
 def journal_entry_reverse(*, company, actor, entry: JournalEntry, date: dt.date | None = None,
                           memo: str | None = None,
