@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "cuadra.sequences",
     "cuadra.documents",
     "cuadra.approvals",
+    "cuadra.ledger",
     "cuadra.web",
     "cuadra.demo",
 ]
@@ -171,3 +172,5 @@ if "pytest" in sys.modules:
     INSTALLED_APPS += [app for app in ("tests.testapp", "tests.docapp")
                        if importlib.util.find_spec(app.split(".")[0]) is not None
                        and (PROJECT_DIR / app.replace(".", "/")).is_dir()]
+
+FORMAT_MODULE_PATH = ["cuadra.config.formats"]

@@ -29,7 +29,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("inventory", _("Inventory")),
     Section("accounting", _("Accounting")),
     Section("reports", _("Reports")),
-    Section("settings", _("Settings")),
+    Section("settings", _("Settings"), url_name="web:settings_documents"),
 )
 
 SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from cuadra.web import views
 from cuadra.web.sections import SECTIONS
+from cuadra.web.settings import urls as settings_urls
 
 app_name = "web"
 
@@ -14,5 +15,7 @@ urlpatterns = [
     # cookie, which then wins over the company's language.
     path("i18n/", include("django.conf.urls.i18n")),
     path("company/", views.company_switch, name="company_switch"),
-    *(path(f"{s.key}/", views.unavailable, {"section": s.key}, name=s.key) for s in SECTIONS),
+    *settings_urls.urlpatterns,
+    *(path(f"{s.key}/", views.unavailable, {"section": s.key}, name=s.key) for s in SECTIONS
+      if not s.url_name),
 ]

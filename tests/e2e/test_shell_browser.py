@@ -12,32 +12,7 @@ import pytest
 from cuadra.access.models import Role
 from cuadra.access.services import role_assign
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason=f"Debian's Chromium is not installed at {CHROMIUM}; "
-                              "`make browser` installs it (apt-get install chromium)"),
-]
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # The sync API runs an event loop in this thread; the ORM calls that live_server's
-    # in-memory SQLite handling makes from here must not be refused for it.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        # The browser asks for English: the pages must still speak the company's Spanish.
-        page = browser.new_page(locale="en-US", viewport={"width": 1280, "height": 800})
-        try:
-            yield page
-        finally:
-            browser.close()
+pytestmark = [pytest.mark.e2e]
 
 
 def test_login_switch_company_and_see_its_home(live_db, platform, live_server,

@@ -6,13 +6,14 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.urls import reverse
 
 from cuadra.access.middleware import SESSION_COMPANY_KEY
 from cuadra.access.models import Role
 from cuadra.access.services import role_assign, role_unassign
 from cuadra.core.models import AuditLog
 from cuadra.tenancy.models import Company
-from cuadra.web.sections import SECTIONS
+from cuadra.web.sections import SECTIONS, SECTIONS_BY_KEY
 
 SECTION_LABELS_ES = {"documents": "Documentos", "sales": "Ventas", "purchasing": "Compras",
                      "inventory": "Inventario", "accounting": "Contabilidad",
@@ -44,8 +45,9 @@ def text(response) -> str:
 
 # --- login required ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", ["/", *(f"/{s.key}/" for s in SECTIONS)])
-def test_every_page_needs_login(platform, path):
+@pytest.mark.parametrize("section", ["home", *(s.key for s in SECTIONS)])
+def test_every_page_needs_login(platform, section):
+    path = "/" if section == "home" else reverse(SECTIONS_BY_KEY[section].url)
     response = Client().get(path)
     assert response.status_code == 302
     assert response["Location"] == f"/login/?next={path}"
@@ -122,8 +124,9 @@ def test_home_of_a_role_user_lists_that_role(platform):
 
 def test_navigation_frame_lists_every_section(client_demo):
     body = text(client_demo.get("/"))
-    for key, label in SECTION_LABELS_ES.items():
-        assert f'<a href="/{key}/">{label}</a>' in body
+    for section in SECTIONS:
+        href = reverse(section.url)
+        assert f'<a href="{href}">{SECTION_LABELS_ES[section.key]}</a>' in body
 
 
 def test_user_without_company_sees_an_honest_home(platform):
@@ -138,7 +141,7 @@ def test_user_without_company_sees_an_honest_home(platform):
 
 # --- placeholders ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("key", [s.key for s in SECTIONS])
+@pytest.mark.parametrize("key", [s.key for s in SECTIONS if not s.url_name])
 def test_unfinished_sections_say_not_available_yet(client_demo, key):
     response = client_demo.get(f"/{key}/")
     assert response.status_code == 200

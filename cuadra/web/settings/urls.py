@@ -1,0 +1,13 @@
+from django.urls import path
+
+from cuadra.web.settings import views
+
+urlpatterns = [
+    path("settings/documents/", views.documents, name="settings_documents"),
+    path("settings/documents/approvals/", views.approval_config_create,
+         name="settings_approval_create"),
+    path("settings/documents/approvals/<int:config_id>/delete/", views.approval_config_delete,
+         name="settings_approval_delete"),
+    path("settings/documents/sequences/<int:sequence_id>/", views.sequence_update,
+         name="settings_sequence_update"),
+]

@@ -1,0 +1,127 @@
+"""Configuración → Documentos (seed 002 "Frontend notes"): number series and approval
+policies on one page. A PYME owner sets "anything over $500 → me" with one short form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cuadra.access.permissions import Action, Path
+from cuadra.access.selectors import has_perm, users_for_company
+from cuadra.approvals import selectors as approvals_selectors
+from cuadra.approvals import services as approvals
+from cuadra.approvals.enums import ApprovalMode
+from cuadra.approvals.registry import configurable_types
+from cuadra.sequences import selectors as sequences_selectors
+from cuadra.sequences import services as sequences
+from cuadra.sequences.enums import ResetStrategy
+from cuadra.sequences.selectors import sequence_preview
+from cuadra.web.actions import field_errors, perform, require
+
+
+def _sequence_rows(company):
+    rows = []
+    for seq in sequences_selectors.auto_sequences_for_company(company=company):
+        rows.append({"seq": seq, "next": sequence_preview(
+            company=company, document_type=seq.document_type, branch_code=seq.branch_code)})
+    return rows
+
+
+def _config_rows(company):
+    names = {u.pk: u.get_full_name() or u.username for u in users_for_company(company=company)}
+    return [{"config": c, "approvers": [names.get(i, f"#{i}") for i in c.approver_user_ids]}
+            for c in approvals_selectors.approval_config_list(company=company)]
+
+
+def _page(request, *, form_errors=None, form_values=None, status=200):
+    company = request.active_company
+    require(request, Path.AUTO_SEQUENCES, Action.VIEW)
+    can = {
+        "configure_approvals": has_perm(user=request.user, company=company,
+                                        path=Path.APPROVAL_CONFIGS, action=Action.CREATE),
+        "edit_sequences": has_perm(user=request.user, company=company,
+                                   path=Path.AUTO_SEQUENCES, action=Action.UPDATE),
+    }
+    return render(request, "web/settings/documents.html", {
+        "current_section": "settings",
+        "sequences": _sequence_rows(company),
+        "configs": _config_rows(company),
+        "members": users_for_company(company=company),
+        "document_types": configurable_types(),
+        "modes": ApprovalMode.choices,
+        "resets": ResetStrategy.choices,
+        "can": can,
+        "errors": form_errors or {},
+        "values": form_values or {},
+    }, status=status)
+
+
+@login_required
+def documents(request):
+    return _page(request)
+
+
+@login_required
+@require_POST
+def approval_config_create(request):
+    post = request.POST
+    approvers = post.getlist("approver_user_ids") or [str(request.user.pk)]
+    _result, error = perform(
+        request, operation="web_approval_config_create", path=Path.APPROVAL_CONFIGS,
+        action=Action.CREATE,
+        write=lambda: approvals.approval_config_create(
+            company=request.active_company, actor=request.user,
+            document_type=post.get("document_type", "PURCHASE_REQUISITION"),
+            threshold=post.get("threshold", "").strip(),
+            approver_user_ids=[int(a) for a in approvers if a.isdigit()],
+            approval_mode=post.get("approval_mode", ApprovalMode.ANY_ONE),
+            escalation_after_hours=int(post["escalation_after_hours"])
+            if post.get("escalation_after_hours", "").isdigit() else None))
+    if error:
+        return _page(request, form_errors=field_errors(error), form_values=post, status=400)
+    messages.success(request, _("Approval policy saved."))
+    return redirect("web:settings_documents")
+
+
+@login_required
+@require_POST
+def approval_config_delete(request, config_id: int):
+    def write():
+        config = approvals_selectors.approval_config_get(company=request.active_company,
+                                                         config_id=config_id)
+        approvals.approval_config_delete(company=request.active_company, actor=request.user,
+                                         config=config)
+
+    _result, error = perform(request, operation="web_approval_config_delete",
+                       path=Path.APPROVAL_CONFIGS, action=Action.DELETE, write=write)
+    if error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Approval policy deleted."))
+    return redirect("web:settings_documents")
+
+
+@login_required
+@require_POST
+def sequence_update(request, sequence_id: int):
+    post = request.POST
+
+    def write():
+        seq = sequences_selectors.auto_sequence_get(company=request.active_company,
+                                                    sequence_id=sequence_id)
+        return sequences.auto_sequence_update(
+            company=request.active_company, actor=request.user, sequence=seq,
+            prefix=post.get("prefix"),
+            padding=int(post["padding"]) if post.get("padding", "").isdigit() else None,
+            reset_strategy=post.get("reset_strategy") or None)
+
+    _result, error = perform(request, operation="web_auto_sequence_update",
+                       path=Path.AUTO_SEQUENCES, action=Action.UPDATE, write=write)
+    if error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Number series saved."))
+    return redirect("web:settings_documents")
