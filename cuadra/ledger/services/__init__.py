@@ -13,6 +13,7 @@ from cuadra.ledger.services.periods import (
     fiscal_year_ensure,
     period_close,
     period_for_date,
+    period_get,
     period_lock,
     period_reopen,
 )
@@ -31,6 +32,6 @@ __all__ = [
     "account_update", "balances_rebuild", "chart_load", "company_books_setup",
     "fiscal_year_ensure", "journal_entries_post", "journal_entry_create",
     "journal_entry_delete", "journal_entry_post", "journal_entry_reverse",
-    "journal_entry_update", "period_close", "period_for_date", "period_lock",
+    "journal_entry_update", "period_close", "period_for_date", "period_get", "period_lock",
     "period_reopen",
 ]
