@@ -269,8 +269,10 @@ def transition(*, document, action: str, actor, comment: str = ""):
 
 def _lock(spec: DocumentTypeSpec, document):
     try:
-        return (spec.model._base_manager.select_for_update().select_related("company")
-                .get(pk=document.pk))
+        # of=("self",): lock the document row only, never its company row, so documents
+        # of one company do not queue behind each other
+        return (spec.model._base_manager.select_for_update(of=("self",))
+                .select_related("company").get(pk=document.pk))
     except spec.model.DoesNotExist:
         raise NotFound(f"No such {spec.document_type}.", field="documentId") from None
 

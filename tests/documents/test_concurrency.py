@@ -55,3 +55,37 @@ def test_two_concurrent_transitions_one_wins(transactional_db, make_doc, drive, 
     rows = list(DocumentHistory.objects.filter(object_id=doc.pk).order_by("id"))
     assert len(rows) == before + 1 and rows[-1].action == winner
     assert type(doc).objects.get(pk=doc.pk).status == rows[-1].to_state
+
+
+@pytest.mark.postgres
+def test_a_locked_document_does_not_block_another_of_the_same_company(transactional_db,
+                                                                      make_doc, owner):
+    slow_doc, other_doc = make_doc(), make_doc()
+    started = threading.Event()
+
+    def hold(ctx):
+        if ctx.document.pk == slow_doc.pk:
+            started.set()
+            time.sleep(1.0)
+
+    register_guard("TEST_DOCUMENT", None, hold, name="hold")
+    finished: list[int] = []
+
+    def run(doc):
+        try:
+            transition(document=type(doc).objects.get(pk=doc.pk), action="submit", actor=owner)
+            finished.append(doc.pk)
+        finally:
+            connection.close()
+
+    slow = threading.Thread(target=run, args=(slow_doc,))
+    try:
+        slow.start()
+        assert started.wait(10)
+        fast = threading.Thread(target=run, args=(other_doc,))
+        fast.start()
+        fast.join(timeout=30)
+        slow.join(timeout=30)
+    finally:
+        unregister_guard("TEST_DOCUMENT", "hold")
+    assert finished == [other_doc.pk, slow_doc.pk]
