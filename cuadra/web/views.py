@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from cuadra.access.middleware import SESSION_COMPANY_KEY
 from cuadra.access.permissions import BUILTIN_ROLES
 from cuadra.access.selectors import assignments_for_company, company_for_user
+from cuadra.approvals.selectors import pending_approvals_for
 from cuadra.core.audit import audit_refusal
 from cuadra.core.errors import NotFound, PermissionDenied
 from cuadra.tenancy.selectors import branch_get
@@ -67,6 +68,9 @@ def home(request):
         "company": company,
         "branch": _head_office(company) if company else None,
         "roles": roles,
+        # seed 002: approval-pending counts surface on the home page of every approver
+        "pending_approvals": (pending_approvals_for(company=company, user=request.user).count()
+                              if company else 0),
     })
 
 
