@@ -179,7 +179,8 @@ class DomainErrorExtension(SchemaExtension):
             return GraphQLError(original.message, nodes=error.nodes, source=error.source,
                                 positions=error.positions, path=error.path,
                                 extensions=original.as_extensions())
-        if original is None:  # a GraphQL validation error: the query itself is wrong
+        if original is None or isinstance(original, GraphQLError):
+            # a GraphQL validation error (the query or its variables are wrong)
             return GraphQLError(error.message, nodes=error.nodes, source=error.source,
                                 positions=error.positions, path=error.path,
                                 extensions={"code": "GRAPHQL_VALIDATION"})

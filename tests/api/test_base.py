@@ -40,3 +40,9 @@ def test_pagination_convention(as_demo):
     assert result["data"]["users"] == {
         "totalCount": 6, "pageInfo": {"offset": 1, "limit": 2},
         "results": [{"username": "bodega"}, {"username": "compras"}]}
+
+
+def test_a_bad_enum_in_variables_is_graphql_validation_not_internal(as_demo):
+    result = as_demo.execute(
+        "query($t: DocumentType!) { previewNextNumber(documentType: $t) }", {"t": "NOPE"})
+    assert error_codes(result) == ["GRAPHQL_VALIDATION"]
