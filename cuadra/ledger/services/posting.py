@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 
@@ -108,16 +109,35 @@ def _key(value):
     return ("pk", value) if isinstance(value, int) else ("code", str(value))
 
 
+# Rows looked up during one batch: a batch of N entries resolves its journals, accounts
+# and branches in one query per model instead of N (see _post).
+_batch_rows: ContextVar[dict | None] = ContextVar("ledger_batch_rows", default=None)
+
+
 def _by_id(model, company, values, *, code_field: str | None = None) -> dict:
     """Rows of this company named by the values; foreign ones are left out."""
     keys = {_key(v) for v in values if v not in (None, "")}
-    pks = [k for kind, k in keys if kind == "pk"]
-    found = {("pk", o.pk): o for o in model.objects.filter(company=company, pk__in=pks)}
-    codes = [k for kind, k in keys if kind == "code"]
+    cache = _batch_rows.get()
+    found = {k: cache[(model, k)] for k in keys if (model, k) in cache} if cache else {}
+    pks = [k for kind, k in keys - set(found) if kind == "pk"]
+    if pks:
+        found.update({("pk", o.pk): o for o in model.objects.filter(company=company,
+                                                                    pk__in=pks)})
+    codes = [k for kind, k in keys - set(found) if kind == "code"]
     if code_field and codes:
         found.update({("code", getattr(o, code_field)): o for o in model.objects.filter(
             company=company, **{f"{code_field}__in": codes})})
+    if cache is not None:
+        cache.update({(model, k): o for k, o in found.items()})
     return found
+
+
+def _prefetch(company, items) -> None:
+    datas = [d for _, _, d in items if isinstance(d, dict)]
+    lines = [li for d in datas for li in d.get("lines") or []]
+    _by_id(Journal, company, [d.get("journal") for d in datas], code_field="code")
+    _by_id(Account, company, [li.get("account") for li in lines], code_field="code")
+    _by_id(Branch, company, [li.get("branch") for li in lines], code_field="code")
 
 
 def _lookup(found: dict, value, model_name: str, path: str):
@@ -327,10 +347,21 @@ def _rollups_apply(company, posted: list[_Prepared]) -> None:
 
 # --- posting -------------------------------------------------------------------------------
 
+def _period(company, date) -> Period:
+    cache = _batch_rows.get()
+    periods = cache.setdefault("periods", []) if cache is not None else []
+    for period in periods:
+        if period.start <= date <= period.end:
+            return period
+    period = period_for_date(company=company, date=date, lock=True)
+    periods.append(period)
+    return period
+
+
 def _assign_legal_fields(company, actor, head, p: _Prepared, now, operation: str) -> None:
     from cuadra.sequences.services import sequence_next
 
-    p.period = period_for_date(company=company, date=p.entry.date, lock=True)
+    p.period = _period(company, p.entry.date)
     period_check_postable(company=company, actor=actor, period=p.period,
                           operation=operation)
     entry = p.entry
@@ -369,7 +400,17 @@ def _write(company, actor, head, posted: list[_Prepared], operation: str) -> Non
 
 def _post(company, actor, items: list, operation: str) -> list[JournalEntry]:
     """``items``: (prefix, key, draft entry or data dict). Head lock first, always."""
+    token = _batch_rows.set({})
+    try:
+        return _post_locked(company, actor, items, operation)
+    finally:
+        _batch_rows.reset(token)
+
+
+def _post_locked(company, actor, items: list, operation: str) -> list[JournalEntry]:
     head = chain_head_lock(company=company)
+    if len(items) > 1:
+        _prefetch(company, items)
     keys = [key for _, key, _ in items if key]
     seen = {e.idempotency_key: e for e in JournalEntry.objects.filter(
         company=company, idempotency_key__in=keys)} if keys else {}
