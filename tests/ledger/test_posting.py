@@ -262,3 +262,13 @@ def test_other_companies_get_the_ifrs_chart(platform, owner):
                                      actor=owner)
     assert Account.objects.filter(company=company).count() == 48
     assert Account.objects.get(company=company, role="RETAINED_EARNINGS").code == "3200"
+
+
+def test_batch_refuses_a_foreign_account_by_id(demo, otra, owner, acct):
+    good = {"journal": "GEN", "date": DAY, "lines": lines(*OK)}
+    foreign = {"journal": "GEN", "date": DAY,
+               "lines": [{"account": acct("110101", company=otra).pk, "debit": "1"},
+                         {"account": acct("4101").pk, "credit": "1"}]}
+    error = refused("NOT_FOUND", services.journal_entries_post, company=demo, actor=owner,
+                    entries=[good, foreign])
+    assert error.field == "entries[1].lines[0].account"
