@@ -9,6 +9,7 @@ that equality, ``<``/``>`` filters, ``ORDER BY``, ``MIN`` and ``MAX`` work in pl
 
 from __future__ import annotations
 
+import decimal
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from django.db import models
@@ -22,6 +23,13 @@ CENT = Decimal("0.01")
 ZERO = Decimal(0)
 
 _CTX = Context(prec=MONEY_DIGITS + 10)
+
+# Python's default context keeps 28 significant digits, too few for 50-digit money: adding
+# two amounts would round silently. Widen the default for this thread and for every thread
+# started later (each copies DefaultContext), so plain ``a + b`` stays exact everywhere.
+WIDE_PRECISION = 120
+decimal.DefaultContext.prec = WIDE_PRECISION
+decimal.getcontext().prec = WIDE_PRECISION
 
 
 def to_decimal(value) -> Decimal:

@@ -52,6 +52,15 @@ DEFAULT_SEQUENCES: dict[str, tuple[str, int, str]] = {
     DocumentType.STOCK_ADJUSTMENT: ("AJU-{YYYY}-", 6, ResetStrategy.YEARLY),
 }
 
+# Series whose documents are legal numbers issued to third parties keep Tryton's chronology
+# rule (a later number never carries an earlier date). Internal series start without it:
+# a journal takes backdated adjustments and reversals, stock documents are dated by the
+# movement. A company can switch the rule on or off per series.
+CHRONOLOGY_OFF_BY_DEFAULT = frozenset({
+    DocumentType.JOURNAL, DocumentType.GOODS_RECEIPT, DocumentType.STOCK_TRANSFER,
+    DocumentType.INVENTORY_COUNT, DocumentType.STOCK_ADJUSTMENT,
+})
+
 PREFIX_TOKENS = ("{YYYY}", "{YY}", "{MM}")
 MAX_PREFIX_LENGTH = 40
 MAX_PADDING = 12

@@ -20,7 +20,12 @@ from cuadra.core.audit import audit_create, audit_delete, audit_record, audit_up
 from cuadra.core.errors import Conflict, ErrorCollector, ValidationError
 from cuadra.core.models import AuditAction
 from cuadra.sequences import selectors
-from cuadra.sequences.enums import DEFAULT_SEQUENCES, DocumentType, ResetStrategy
+from cuadra.sequences.enums import (
+    CHRONOLOGY_OFF_BY_DEFAULT,
+    DEFAULT_SEQUENCES,
+    DocumentType,
+    ResetStrategy,
+)
 from cuadra.sequences.formatting import (
     format_errors,
     period_key,
@@ -103,9 +108,10 @@ def company_sequences_setup(*, company, actor) -> None:
     for document_type, (prefix, padding, reset) in DEFAULT_SEQUENCES.items():
         if document_type in existing:
             continue
-        seq = AutoSequence.objects.create(company=company, document_type=document_type,
-                                          prefix=prefix, padding=padding,
-                                          reset_strategy=reset)
+        seq = AutoSequence.objects.create(
+            company=company, document_type=document_type, prefix=prefix, padding=padding,
+            reset_strategy=reset,
+            enforce_chronology=document_type not in CHRONOLOGY_OFF_BY_DEFAULT)
         audit_create(actor=actor, company_id=company.pk, obj=seq,
                      operation="company_sequences_setup")
 

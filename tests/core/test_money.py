@@ -212,3 +212,17 @@ def test_database_sum_equals_python_sum(values, django_db_blocker):
         transaction.set_rollback(True)
     assert total == _exact_sum(values)
     assert stored == sorted(values)
+
+
+def test_plain_addition_is_exact_in_any_thread():
+    import threading
+
+    a = Decimal("9999999999999999999999999.9999999999999999999999998")
+    b = Decimal("0.0000000000000000000000003")
+    expected = Decimal("10000000000000000000000000.0000000000000000000000001")
+    results = []
+    thread = threading.Thread(target=lambda: results.append(a + b))
+    thread.start()
+    thread.join()
+    assert a + b == expected
+    assert results == [expected]

@@ -307,3 +307,10 @@ def test_writes_are_audited(demo):
                    ("auto_sequence_delete", "delete")]
     update = AuditLog.objects.get(operation="auto_sequence_update", object_id=str(seq.pk))
     assert update.changes["padding"] == [6, 8]
+
+
+def test_default_series_keep_chronology_for_legal_documents_only(demo):
+    rules = dict(AutoSequence.objects.filter(company=demo, branch_code="")
+                 .values_list("document_type", "enforce_chronology"))
+    assert rules["INVOICE"] is True and rules["CREDIT"] is True
+    assert rules["JOURNAL"] is False and rules["STOCK_TRANSFER"] is False
