@@ -19,7 +19,14 @@ Cuadra commands:
                                 print a new API token once (only its hash is kept)
   token revoke --prefix P | --id N
                                 revoke an API token
-  bench NAME                    run a benchmark from bench/ (prints figures)
+  ledger verify [--company CODE]
+                                recompute the hash chain; exit 1 naming the first broken link
+  ledger checkpoint [--company CODE]
+                                print the chain head and count, to keep and compare later
+  ledger rebuild-balances [--company CODE]
+                                recompute the balance rollups from the posted lines
+  bench NAME                    run a benchmark from bench/ (sequences, ledger, ...);
+                                prints figures
 
 Django's own management commands are reachable too, e.g. `cuadra migrate`,
 `cuadra shell`, `cuadra createsuperuser`; `cuadra help --django` lists them all, and
