@@ -307,8 +307,10 @@ class LedgerAuditLog(AppendOnlyModel):
 
 
 class AccountBalance(BaseModel):
-    """Posted debit and credit per (account, period, branch), kept by the posting service
-    so reports read a row per account and period instead of every line."""
+    """Posted debit and credit per (account, period, branch, cost centre, project), kept
+    by the posting service so reports read a row per key instead of every line. The report
+    dimensions are part of the key so a filtered report is still a rollup read;
+    ``cost_center``/``project`` are the line's short codes, '' for none."""
 
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
@@ -317,12 +319,15 @@ class AccountBalance(BaseModel):
                                related_name="+")
     # NULL never equals NULL in a unique index; 0 stands for "no branch" so the key is unique
     branch_key = models.BigIntegerField(default=0)
+    cost_center = models.CharField(max_length=32, blank=True, default="")
+    project = models.CharField(max_length=32, blank=True, default="")
     debit = MoneyField(default=0)
     credit = MoneyField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["company", "account", "period", "branch_key"],
+            models.UniqueConstraint(fields=["company", "account", "period", "branch_key",
+                                            "cost_center", "project"],
                                     name="balance_key"),
         ]
         indexes = [models.Index(fields=["company", "period"], name="balance_company_period")]

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from cuadra.core.money import DecimalSum
 from cuadra.ledger import services
 from cuadra.ledger.exact import WIDE
-from cuadra.ledger.models import AccountBalance, JournalLine
+from cuadra.ledger.models import Account, AccountBalance, JournalLine
 from cuadra.ledger.selectors import trial_balance_get
 from cuadra.ledger.services.balances import balance_rows_from_lines
 from cuadra.tenancy.models import Branch
@@ -20,7 +20,8 @@ from tests.conftest import row_counts
 
 
 def _rollups(company) -> dict:
-    return {(b.account_id, b.period_id, b.branch_key): (b.debit, b.credit)
+    return {(b.account_id, b.period_id, b.branch_key, b.cost_center, b.project):
+            (b.debit, b.credit)
             for b in AccountBalance.objects.filter(company=company)}
 
 
@@ -153,3 +154,16 @@ def test_unbalanced_by_one_unit_in_the_25th_place_is_refused(demo, owner):
     else:
         raise AssertionError("posted an unbalanced entry")
     assert row_counts() == before
+
+
+def test_rollups_keep_cost_centre_and_project_apart(demo, owner):
+    services.journal_entry_post(
+        company=demo, actor=owner, journal="GEN", date=dt.date(2025, 4, 2),
+        lines=[{"account": "6201", "debit": "40", "cost_center": "ADM", "project": "P1"},
+               {"account": "6201", "debit": "60", "cost_center": "VEN"},
+               {"account": "110103", "credit": "100"}])
+    rows = {k[3:]: v for k, v in _rollups(demo).items()
+            if k[0] == Account.objects.get(company=demo, code="6201").pk}
+    assert rows == {("ADM", "P1"): (Decimal(40), Decimal(0)),
+                    ("VEN", ""): (Decimal(60), Decimal(0))}
+    assert _rollups(demo) == balance_rows_from_lines(company=demo)

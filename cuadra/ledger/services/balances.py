@@ -12,18 +12,20 @@ from cuadra.ledger.models import AccountBalance, JournalLine, Period
 
 
 def balance_rows_from_lines(*, company) -> dict[tuple, tuple]:
-    """(account, period, branch_key) -> (debit, credit), summed from posted lines: one
-    grouped query per period."""
+    """(account, period, branch_key, cost_center, project) -> (debit, credit), summed
+    from posted lines: one grouped query per period."""
     rows = {}
     for period in Period.objects.filter(company=company).order_by("start"):
         sums = (JournalLine.objects
                 .filter(company=company, entry__state=EntryState.POSTED,
                         entry__date__gte=period.start, entry__date__lte=period.end)
-                .values("account_id", "branch_id")
+                .values("account_id", "branch_id", "cost_center", "project")
                 .annotate(debit=DecimalSum("debit"), credit=DecimalSum("credit"))
                 .order_by())
         for s in sums:
-            rows[(s["account_id"], period.pk, s["branch_id"] or 0)] = (s["debit"], s["credit"])
+            key = (s["account_id"], period.pk, s["branch_id"] or 0, s["cost_center"],
+                   s["project"])
+            rows[key] = (s["debit"], s["credit"])
     return rows
 
 
@@ -36,8 +38,8 @@ def balances_rebuild(*, company, actor=None) -> int:
     rows = balance_rows_from_lines(company=company)
     AccountBalance.objects.bulk_create([
         AccountBalance(company=company, account_id=a, period_id=p, branch_key=b,
-                       branch_id=b or None, debit=d, credit=c)
-        for (a, p, b), (d, c) in rows.items()], batch_size=2000)
+                       branch_id=b or None, cost_center=cc, project=pr, debit=d, credit=c)
+        for (a, p, b, cc, pr), (d, c) in rows.items()], batch_size=2000)
     audit_record(action=AuditAction.UPDATE, actor=actor, company_id=company.pk,
                  operation="balances_rebuild", object_type="ledger.AccountBalance",
                  changes={"rows": [None, len(rows)]})

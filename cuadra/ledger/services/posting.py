@@ -314,15 +314,18 @@ def _links(head: LedgerChainHead, posted: list[_Prepared]) -> list[LedgerAuditLo
 # --- rollups -------------------------------------------------------------------------------
 
 def _rollups_apply(company, posted: list[_Prepared]) -> None:
-    """One row per (account, period, branch) touched: read them locked, add, write back in
-    two statements. The chain head lock already serialises writers of this company."""
+    """One row per (account, period, branch, cost centre, project) touched: read them
+    locked, add, write back in two statements. The chain head lock already serialises
+    writers of this company."""
     deltas: dict[tuple, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for p in posted:
         for line in p.lines:
-            key = (line.account_id, p.period.pk, line.branch_id or 0)
+            key = (line.account_id, p.period.pk, line.branch_id or 0, line.cost_center,
+                   line.project)
             deltas[key][0] += line.debit
             deltas[key][1] += line.credit
-    existing = {(b.account_id, b.period_id, b.branch_key): b for b in (
+    existing = {(b.account_id, b.period_id, b.branch_key, b.cost_center, b.project): b
+                for b in (
         AccountBalance.objects.select_for_update()
         .filter(company=company, period_id__in={k[1] for k in deltas},
                 account_id__in={k[0] for k in deltas}))}
@@ -333,7 +336,8 @@ def _rollups_apply(company, posted: list[_Prepared]) -> None:
         if row is None:
             to_create.append(AccountBalance(
                 company=company, account_id=key[0], period_id=key[1],
-                branch_id=key[2] or None, branch_key=key[2], debit=debit, credit=credit))
+                branch_id=key[2] or None, branch_key=key[2], cost_center=key[3],
+                project=key[4], debit=debit, credit=credit))
         else:
             row.debit += debit
             row.credit += credit
