@@ -86,3 +86,24 @@ def test_another_companys_series_is_not_found_from_the_page(owner, otra):
     owner.post(URL + f"sequences/{foreign.pk}/", {"prefix": "HACKED-{YYYY}-"})
     foreign.refresh_from_db()
     assert "HACKED" not in foreign.prefix
+
+
+# TEST_DOCUMENT (tests/docapp, registered by its AppConfig) offers several workflows.
+def test_owner_chooses_the_five_stage_workflow(owner, demo):
+    from cuadra.documents.lifecycle import workflow_for
+
+    page = owner.get(URL).content.decode()
+    assert 'data-workflow="TEST_DOCUMENT"' in page
+    owner.post(URL + "workflows/", {"document_type": "TEST_DOCUMENT",
+                                    "workflow_key": "five_stage"})
+    assert workflow_for(company=demo, document_type="TEST_DOCUMENT").key == "five_stage"
+
+
+def test_an_unknown_workflow_is_refused_and_audited(owner, demo):
+    from cuadra.documents.lifecycle import workflow_for
+
+    before = workflow_for(company=demo, document_type="TEST_DOCUMENT").key
+    owner.post(URL + "workflows/", {"document_type": "TEST_DOCUMENT", "workflow_key": "x"})
+    assert workflow_for(company=demo, document_type="TEST_DOCUMENT").key == before
+    refusal = AuditLog.objects.filter(company_id=demo.pk, action="refused").latest("id")
+    assert refusal.operation == "web_workflow_preset_set"

@@ -10,4 +10,6 @@ urlpatterns = [
          name="settings_approval_delete"),
     path("settings/documents/sequences/<int:sequence_id>/", views.sequence_update,
          name="settings_sequence_update"),
+    path("settings/documents/workflows/", views.workflow_preset_set,
+         name="settings_workflow_set"),
 ]

@@ -15,6 +15,8 @@ from cuadra.approvals import selectors as approvals_selectors
 from cuadra.approvals import services as approvals
 from cuadra.approvals.enums import ApprovalMode
 from cuadra.approvals.registry import configurable_types
+from cuadra.documents import services as documents_services
+from cuadra.documents.selectors import workflow_settings_list
 from cuadra.sequences import selectors as sequences_selectors
 from cuadra.sequences import services as sequences
 from cuadra.sequences.enums import ResetStrategy
@@ -44,6 +46,8 @@ def _page(request, *, form_errors=None, form_values=None, status=200):
                                         path=Path.APPROVAL_CONFIGS, action=Action.CREATE),
         "edit_sequences": has_perm(user=request.user, company=company,
                                    path=Path.AUTO_SEQUENCES, action=Action.UPDATE),
+        "choose_workflows": has_perm(user=request.user, company=company,
+                                     path=Path.SETTINGS, action=Action.UPDATE),
     }
     return render(request, "web/settings/documents.html", {
         "current_section": "settings",
@@ -53,6 +57,7 @@ def _page(request, *, form_errors=None, form_values=None, status=200):
         "document_types": configurable_types(),
         "modes": ApprovalMode.choices,
         "resets": ResetStrategy.choices,
+        "workflows": workflow_settings_list(company=company),
         "can": can,
         "errors": form_errors or {},
         "values": form_values or {},
@@ -124,4 +129,21 @@ def sequence_update(request, sequence_id: int):
         messages.error(request, error.message)
     else:
         messages.success(request, _("Number series saved."))
+    return redirect("web:settings_documents")
+
+
+@login_required
+@require_POST
+def workflow_preset_set(request):
+    """Choose the lifecycle preset of a document type (simple, five_stage, review ...)."""
+    _result, error = perform(
+        request, operation="web_workflow_preset_set", path=Path.SETTINGS, action=Action.UPDATE,
+        write=lambda: documents_services.workflow_setting_set(
+            company=request.active_company, actor=request.user,
+            document_type=request.POST.get("document_type", ""),
+            workflow_key=request.POST.get("workflow_key", "")))
+    if error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Workflow saved."))
     return redirect("web:settings_documents")
