@@ -29,6 +29,7 @@ from cuadra.core.errors import (
     ErrorCollector,
     InvalidTransition,
     NotFound,
+    ValidationError,
 )
 from cuadra.core.models import AuditAction
 from cuadra.core.money import MONEY_DIGITS, MONEY_PLACES, ZERO, to_decimal
@@ -313,40 +314,46 @@ def _links(head: LedgerChainHead, posted: list[_Prepared]) -> list[LedgerAuditLo
 
 # --- rollups -------------------------------------------------------------------------------
 
-def _rollups_apply(company, posted: list[_Prepared]) -> None:
-    """One row per (account, period, branch, cost centre, project) touched: read them
-    locked, add, write back in two statements. The chain head lock already serialises
-    writers of this company."""
+_ROLLUP_KEY = ["company", "account", "period", "branch_key", "cost_center", "project"]
+
+
+def _rollup_deltas(posted: list[_Prepared]) -> dict[tuple, list[Decimal]]:
     deltas: dict[tuple, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for p in posted:
+        period_id = p.period.pk
         for line in p.lines:
-            key = (line.account_id, p.period.pk, line.branch_id or 0, line.cost_center,
-                   line.project)
-            deltas[key][0] += line.debit
-            deltas[key][1] += line.credit
+            pair = deltas[(line.account_id, period_id, line.branch_id or 0, line.cost_center,
+                           line.project)]
+            pair[0] += line.debit
+            pair[1] += line.credit
+    return deltas
+
+
+def _rollups_apply(company, posted: list[_Prepared]) -> None:
+    """One row per (account, period, branch, cost centre, project) touched: read the
+    touched rows locked, add in Python (exact Decimal), write them all back with one
+    upsert. The chain head lock already serialises writers of this company, so nobody
+    changes a row between the read and the upsert."""
+    deltas = _rollup_deltas(posted)
     existing = {(b.account_id, b.period_id, b.branch_key, b.cost_center, b.project): b
-                for b in (
-        AccountBalance.objects.select_for_update()
-        .filter(company=company, period_id__in={k[1] for k in deltas},
-                account_id__in={k[0] for k in deltas}))}
+                for b in (AccountBalance.objects.select_for_update()
+                          .filter(company=company, period_id__in={k[1] for k in deltas},
+                                  account_id__in={k[0] for k in deltas})
+                          .only("account_id", "period_id", "branch_key", "cost_center",
+                                "project", "debit", "credit"))}
     now = timezone.now()
-    to_update, to_create = [], []
+    rows = []
     for key, (debit, credit) in deltas.items():
         row = existing.get(key)
-        if row is None:
-            to_create.append(AccountBalance(
-                company=company, account_id=key[0], period_id=key[1],
-                branch_id=key[2] or None, branch_key=key[2], cost_center=key[3],
-                project=key[4], debit=debit, credit=credit))
-        else:
-            row.debit += debit
-            row.credit += credit
-            row.updated_at = now
-            to_update.append(row)
-    if to_update:
-        AccountBalance.objects.bulk_update(to_update, ["debit", "credit", "updated_at"])
-    if to_create:
-        AccountBalance.objects.bulk_create(to_create)
+        if row is not None:
+            debit, credit = row.debit + debit, row.credit + credit
+        rows.append(AccountBalance(
+            company=company, account_id=key[0], period_id=key[1], branch_id=key[2] or None,
+            branch_key=key[2], cost_center=key[3], project=key[4], debit=debit,
+            credit=credit, created_at=now, updated_at=now))
+    AccountBalance.objects.bulk_create(rows, batch_size=500, update_conflicts=True,
+                                       unique_fields=_ROLLUP_KEY,
+                                       update_fields=["debit", "credit", "updated_at"])
 
 
 # --- posting -------------------------------------------------------------------------------
@@ -363,15 +370,11 @@ def _period(company, date) -> Period:
 
 
 def _assign_legal_fields(company, actor, head, p: _Prepared, now, operation: str) -> None:
-    from cuadra.sequences.services import sequence_next
-
+    """Everything but the number, which the whole batch takes at once (_assign_numbers)."""
     p.period = _period(company, p.entry.date)
     period_check_postable(company=company, actor=actor, period=p.period,
                           operation=operation)
     entry = p.entry
-    entry.number = sequence_next(company=company, document_type=JOURNAL_DOCUMENT_TYPE,
-                                 date=entry.date, object_type="ledger.JournalEntry",
-                                 object_id=entry.pk or "")
     entry.state = EntryState.POSTED
     entry.posted_at = now
     entry.posted_by = _user(actor)
@@ -380,26 +383,61 @@ def _assign_legal_fields(company, actor, head, p: _Prepared, now, operation: str
     head.seq += 1
 
 
-def _write(company, actor, head, posted: list[_Prepared], operation: str) -> None:
-    new = [p for p in posted if not p.is_draft]
-    JournalEntry.objects.bulk_create([p.entry for p in new])
-    for p in posted:
-        if p.is_draft:
-            p.entry.save(update_fields=["number", "state", "posted_at", "posted_by",
-                                        "idempotency_key", "chain_seq", "updated_at"])
-        for line in p.lines:
-            line.entry = p.entry  # bulk_create filled the new entry's id
-    JournalLine.objects.bulk_create([line for p in new for line in p.lines])
-    LedgerAuditLog.objects.bulk_create(_links(head, posted))
-    head.save(update_fields=["seq", "hash"])
-    _rollups_apply(company, posted)
-    for p in posted:
+def _assign_numbers(company, posted: list[_Prepared]) -> None:
+    from cuadra.sequences.services import sequence_next_many
+
+    try:
+        numbers = sequence_next_many(
+            company=company, document_type=JOURNAL_DOCUMENT_TYPE,
+            dates=[p.entry.date for p in posted], object_type="ledger.JournalEntry",
+            object_ids=[p.entry.pk or "" for p in posted])
+    except ValidationError as error:
+        # name the entry whose date broke the series' chronology
+        index = error.field[len("dates["):-1] if (error.field or "").startswith("dates[") \
+            else None
+        if index is None:
+            raise
+        raise ValidationError(error.errors[0].message,
+                              field=f"{posted[int(index)].field_prefix}date") from None
+    for p, number in zip(posted, numbers, strict=True):
+        p.entry.number = number
+
+
+def _audit(company, actor, posted: list[_Prepared], operation: str, single: bool) -> None:
+    """A single post audits its entry; a batch writes one row listing its entries, so a
+    100,000-entry import does not write 100,000 audit rows."""
+    if single:
+        p = posted[0]
         audit_record(action=AuditAction.TRANSITION if p.is_draft else AuditAction.CREATE,
                      actor=actor, company_id=company.pk, obj=p.entry, operation=operation,
                      changes={"state": [EntryState.DRAFT if p.is_draft else None,
                                         EntryState.POSTED],
                               "number": [None, p.entry.number],
                               "lines": [None, len(p.lines)]})
+        return
+    audit_record(action=AuditAction.CREATE, actor=actor, company_id=company.pk,
+                 object_type="ledger.JournalEntry", operation=operation,
+                 changes={"entries": [None, [p.entry.pk for p in posted]],
+                          "numbers": [None, [posted[0].entry.number, posted[-1].entry.number]],
+                          "drafts_posted": [None, [p.entry.pk for p in posted if p.is_draft]],
+                          "lines": [None, sum(len(p.lines) for p in posted)]})
+
+
+def _write(company, actor, head, posted: list[_Prepared], operation: str,
+           single: bool) -> None:
+    new = [p for p in posted if not p.is_draft]
+    JournalEntry.objects.bulk_create([p.entry for p in new], batch_size=1000)
+    for p in posted:
+        if p.is_draft:
+            p.entry.save(update_fields=["number", "state", "posted_at", "posted_by",
+                                        "idempotency_key", "chain_seq", "updated_at"])
+        for line in p.lines:
+            line.entry = p.entry  # bulk_create filled the new entry's id
+    JournalLine.objects.bulk_create([line for p in new for line in p.lines], batch_size=1000)
+    LedgerAuditLog.objects.bulk_create(_links(head, posted), batch_size=1000)
+    head.save(update_fields=["seq", "hash"])
+    _rollups_apply(company, posted)
+    _audit(company, actor, posted, operation, single)
 
 
 def _post(company, actor, items: list, operation: str) -> list[JournalEntry]:
@@ -433,7 +471,9 @@ def _post_locked(company, actor, items: list, operation: str) -> list[JournalEnt
         if key:
             seen[key] = p.entry
     if posted:
-        _write(company, actor, head, posted, operation)
+        _assign_numbers(company, posted)
+        _write(company, actor, head, posted, operation, single=operation ==
+               "journal_entry_post")
     return results
 
 
