@@ -27,7 +27,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("sales", _("Sales")),
     Section("purchasing", _("Purchasing")),
     Section("inventory", _("Inventory")),
-    Section("accounting", _("Accounting")),
+    Section("accounting", _("Accounting"), url_name="web:accounting_index"),
     Section("reports", _("Reports")),
     Section("settings", _("Settings"), url_name="web:settings_documents"),
 )

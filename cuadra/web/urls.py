@@ -2,6 +2,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 
 from cuadra.web import views
+from cuadra.web.accounting import urls as accounting_urls
 from cuadra.web.sections import SECTIONS
 from cuadra.web.settings import urls as settings_urls
 
@@ -16,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("company/", views.company_switch, name="company_switch"),
     *settings_urls.urlpatterns,
+    *accounting_urls.urlpatterns,
     *(path(f"{s.key}/", views.unavailable, {"section": s.key}, name=s.key) for s in SECTIONS
       if not s.url_name),
 ]
