@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cuadra.demo import platform
+from cuadra.demo import ledger, platform
 
 
 class Command(BaseCommand):
@@ -10,6 +10,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             result = platform.load()
+            ledger.load(company=result.demo, actor=result.owner)
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: companies {result.demo.code} and {result.otra.code}; "
             "log in as demo / demo"))
