@@ -12,13 +12,14 @@ from cuadra.api.approvals.schema import ApprovalsMutation, ApprovalsQuery
 from cuadra.api.base import CuadraSchema, DomainErrorExtension
 from cuadra.api.core.schema import CoreQuery
 from cuadra.api.documents.schema import DocumentsMutation, DocumentsQuery
+from cuadra.api.ledger.reports import LedgerReportsQuery
 from cuadra.api.ledger.schema import LedgerMutation, LedgerQuery
 from cuadra.api.sequences.schema import SequencesMutation, SequencesQuery
 
 
 @strawberry.type
 class Query(AccessQuery, CoreQuery, SequencesQuery, DocumentsQuery, ApprovalsQuery,
-            LedgerQuery):
+            LedgerQuery, LedgerReportsQuery):
     pass
 
 
