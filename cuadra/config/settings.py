@@ -148,6 +148,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE["approvals-escalate"] = {"task": "cuadra.approvals.escalate",
                                            "schedule": 15 * 60.0}
+CELERY_BEAT_SCHEDULE["ledger-recurring-entries"] = {
+    "task": "cuadra.ledger.tasks.recurring_entries_post", "schedule": 60 * 60.0}
 
 # --- E-mail ---------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

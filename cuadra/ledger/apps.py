@@ -11,3 +11,6 @@ class LedgerConfig(AppConfig):
         from cuadra.tenancy.hooks import on_company_created
 
         on_company_created("ledger.chart", chart.company_books_setup)
+        from cuadra.ledger.services import review
+
+        review.register()  # document type JOURNAL_ENTRY: simple / review presets

@@ -334,3 +334,141 @@ class AccountBalance(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.account_id}@{self.period_id}: {self.debit} / {self.credit}"
+
+
+# --- operations: recurring entries, opening balances, entry review -------------------------
+# (year-end closing and chart import/export need no tables of their own)
+
+class RecurringFrequency(models.TextChoices):
+    MONTHLY = "MONTHLY"
+    YEARLY = "YEARLY"
+
+
+class RecurringEntry(TenantModel):
+    """A template the beat task posts once per period. ``lines`` holds
+    ``[{account: id, debit: "10.00", credit: null, label, partner, branch: id,
+    cost_center, project}]`` with amounts as decimal strings (exact; never floats)."""
+
+    name = models.CharField(max_length=100)
+    journal = models.ForeignKey(Journal, on_delete=models.PROTECT, related_name="+")
+    memo = models.TextField(blank=True)
+    reference = models.CharField(max_length=100, blank=True)
+    lines = models.JSONField(default=list)
+    frequency = models.CharField(max_length=8, choices=RecurringFrequency.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    day_of_month = models.PositiveSmallIntegerField(
+        help_text="1-31; a shorter month posts on its last day")
+    is_active = models.BooleanField(default=True)
+    last_error = models.TextField(blank=True, help_text="why the last due post was refused")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["company", "name", "id"]
+        verbose_name_plural = "recurring entries"
+        indexes = [models.Index(fields=["company", "is_active"], name="recurring_company_active")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RecurringEntryRun(TenantModel):
+    """One row per (template, period) posted: the unique key is what makes the beat task
+    post each occurrence once however often it runs."""
+
+    template = models.ForeignKey(RecurringEntry, on_delete=models.PROTECT, related_name="runs")
+    period_key = models.CharField(max_length=7, help_text="YYYY-MM, or YYYY when yearly")
+    date = models.DateField()
+    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["company", "template", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "template", "period_key"],
+                                    name="recurring_run_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template_id}@{self.period_key}"
+
+
+class ImportStatus(models.TextChoices):
+    """Seed 001 ``process_status`` of an opening balance import."""
+
+    NEW = "new"
+    PROCESSING = "processing"
+    FINAL = "final"
+    ERROR = "error"
+
+
+class OpeningBalanceImport(TenantModel):
+    file_name = models.CharField(max_length=200)
+    content = models.BinaryField(help_text="the uploaded file, processed by a task")
+    date = models.DateField(help_text="date of the opening entry")
+    process_status = models.CharField(max_length=12, choices=ImportStatus.choices,
+                                      default=ImportStatus.NEW)
+    rows = models.PositiveIntegerField(default=0)
+    total_debit = MoneyField(default=0)
+    total_credit = MoneyField(default=0)
+    entry = models.OneToOneField(JournalEntry, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["company", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "idempotency_key"],
+                                    condition=~Q(idempotency_key=""),
+                                    name="opening_import_company_idem"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.process_status})"
+
+
+class OpeningBalanceRowError(TenantModel):
+    """What is wrong with the file: ``row`` is the spreadsheet row (header = 1); null for
+    the file as a whole (e.g. totals that do not balance)."""
+
+    opening_import = models.ForeignKey(OpeningBalanceImport, on_delete=models.CASCADE,
+                                       related_name="errors")
+    row = models.PositiveIntegerField(null=True, blank=True)
+    column = models.CharField(max_length=40, blank=True)
+    message = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["opening_import", "id"]
+
+    def __str__(self) -> str:
+        return f"row {self.row} {self.column}: {self.message}"
+
+
+# documents is a lower layer (DESIGN.md layout); imported here to keep the new
+# classes in one appended block
+from cuadra.documents.models import LifecycleDocument  # noqa: E402
+
+
+class JournalEntryReview(LifecycleDocument):
+    """The seed's general-journal review (new → audit → confirm) of one manual draft.
+    It is a lifecycle document of its own, so ``JournalEntry.state`` (draft/posted, which
+    the immutability triggers key on) stays untouched; the ledger posts the draft at the
+    ``entry_audit`` stage (``confirm`` in the review preset). Who audited and confirmed is
+    read from the document history."""
+
+    document_type = "JOURNAL_ENTRY"
+    status = models.CharField(max_length=32, db_index=True, choices=[
+        ("draft", "Draft"), ("issued", "Issued"), ("voided", "Voided"),
+        ("cancelled", "Cancelled"), ("audited", "Audited"), ("confirmed", "Confirmed")])
+    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="review")
+
+    class Meta:
+        ordering = ["company", "-id"]
+
+    def __str__(self) -> str:
+        return f"review of entry {self.entry_id}: {self.status}"
+
+    def lifecycle_requester_id(self) -> int | None:
+        return self.entry.created_by_id if self.entry_id else None

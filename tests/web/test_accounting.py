@@ -411,3 +411,99 @@ def test_english_pages_keep_the_panama_number_format(contador):
     assert "<h1>Trial balance</h1>" in tb
     assert cells(tb, 'data-account="110101"') == ["110101", "Cash on hand", "0.00", "1,234.50",
                                                  "0.00", "1,234.50"]
+
+
+# --- statements and downloads --------------------------------------------------------------
+
+RENT = [("6201", "Alquiler marzo", "500", ""), ("110101", "", "", "500")]
+YEAR = "date_from=2026-01-01&date_to=2026-12-31"
+
+
+@pytest.fixture
+def books_with_activity(contador):
+    contador.post(NEW, form_data(SALE, post_now="1"))
+    contador.post(NEW, form_data(RENT, date="2026-03-20", reference="A-3", memo="Alquiler",
+                                 post_now="1"))
+    assert JournalEntry.objects.filter(state="posted").count() == 2
+    return contador
+
+
+@pytest.mark.parametrize("url", ["/accounting/reports/general-ledger/",
+                                 "/accounting/reports/general-journal/",
+                                 "/accounting/reports/income-statement/",
+                                 "/accounting/reports/balance-sheet/"])
+def test_report_pages_need_reports_view(platform, url):
+    assert _client("contador").get(url).status_code == 200
+    assert _client("ventas").get(url).status_code == 200
+    assert _client("bodega").get(url).status_code == 403
+
+
+def test_trial_balance_groups_and_comparison(books_with_activity):
+    html = text(books_with_activity.get(
+        "/accounting/reports/trial-balance/?date_from=2026-03-01&date_to=2026-03-31&compare=1"))
+    assert cells(html, 'data-account="1101"') == ["1101", "Efectivo y equivalentes de efectivo",
+                                                 "0.00", "1,234.50", "500.00", "734.50",
+                                                 "0.00", "0.00", "734.50"]
+    assert "Comparado con 2026-02-01 – 2026-02-28." in html
+    assert totals(html)["debit"] == "1,734.50"
+
+
+def test_income_statement_and_balance_sheet(books_with_activity):
+    html = text(books_with_activity.get(f"/accounting/reports/income-statement/?{YEAR}"))
+    assert cells(html, 'data-account="4101"') == ["4101", "Ventas de mercancía", "1,100.00"]
+    assert cells(html, 'data-account="6201"') == ["6201", "Alquileres", "500.00"]
+    assert re.search(r'data-total="net_result"><th colspan="2">Resultado neto</th>'
+                     r'<td class="num total">600.00</td>', html)
+    html = text(books_with_activity.get("/accounting/reports/balance-sheet/?as_of=2026-12-31"))
+    assert cells(html, 'data-account="110101"') == ["110101", "Caja general", "734.50"]
+    assert re.search(r'data-total="liabilities_and_equity">.*?<td class="num total">734.50<',
+                     html, re.S)
+    assert 'id="balance-check">✓' in html
+
+
+def test_general_ledger_has_a_running_balance(books_with_activity):
+    html = text(books_with_activity.get(
+        f"/accounting/reports/general-ledger/?account=110101&{YEAR}"))
+    balances = re.findall(r'<tr data-line="\d+">.*?<td class="num">([^<]*)</td>\s*</tr>', html,
+                          re.S)
+    assert balances == ["1,234.50", "734.50"]
+    assert totals(html) == {"debit": "1,234.50", "credit": "500.00", "closing": "734.50"}
+
+
+def test_general_journal_lists_posted_entries_with_lines(books_with_activity):
+    html = text(books_with_activity.get(f"/accounting/reports/general-journal/?{YEAR}"))
+    assert len(re.findall(r'<tbody class="journal-entry"', html)) == 2
+    assert "Alquiler marzo" in html
+    assert totals(html) == {"debit": "1,734.50", "credit": "1,734.50"}
+
+
+def test_a_bad_range_is_shown_next_to_the_filters(contador):
+    response = contador.get("/accounting/reports/income-statement/"
+                            "?date_from=2026-05-01&date_to=2026-01-01")
+    assert response.status_code == 400
+    assert 'id="report-error">The range starts after it ends.' in text(response)
+
+
+def test_downloads_stream_csv_and_xlsx(books_with_activity):
+    page_html = text(books_with_activity.get(f"/accounting/reports/trial-balance/?{YEAR}"))
+    link = f'href="/accounting/reports/trial_balance/export/csv/?{YEAR.replace("&", "&amp;")}"'
+    assert link in page_html
+    response = books_with_activity.get(f"/accounting/reports/trial_balance/export/csv/?{YEAR}")
+    assert response.status_code == 200 and response.streaming
+    assert response["Content-Disposition"] == (
+        'attachment; filename="trial_balance_DEMO_2026-01-01_2026-12-31.csv"')
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "110101" in body and "Caja general" in body
+    xlsx = books_with_activity.get(f"/accounting/reports/general_ledger/export/xlsx/"
+                                   f"?account=110101&{YEAR}")
+    assert xlsx.status_code == 200
+    assert b"".join(xlsx.streaming_content)[:2] == b"PK"
+
+
+def test_a_refused_download_says_why(contador):
+    response = contador.get(f"/accounting/reports/general_ledger/export/csv/?{YEAR}")
+    assert response.status_code == 400
+    assert "Choose an account." in text(response)
+    assert contador.get("/accounting/reports/nope/export/csv/").status_code == 404
+    assert _client("bodega").get(
+        f"/accounting/reports/trial_balance/export/csv/?{YEAR}").status_code == 403

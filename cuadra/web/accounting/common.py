@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cuadra.access.permissions import Action, Path
@@ -76,8 +76,11 @@ def parse_date(text, default: dt.date | None = None) -> dt.date | None:
 
 
 ACCOUNT_TYPE_LABELS = {
-    "ASSET": _("Asset"), "LIABILITY": _("Liability"), "EQUITY": _("Equity"),
-    "INCOME": _("Income"), "EXPENSE": _("Expense"),
+    "ASSET": pgettext_lazy("account type", "Asset"),
+    "LIABILITY": pgettext_lazy("account type", "Liability"),
+    "EQUITY": pgettext_lazy("account type", "Equity"),
+    "INCOME": pgettext_lazy("account type", "Income"),
+    "EXPENSE": pgettext_lazy("account type", "Expense"),
 }
 
 ACCOUNT_ROLE_LABELS = {
