@@ -12,6 +12,7 @@ from cuadra.api.approvals.schema import ApprovalsMutation, ApprovalsQuery
 from cuadra.api.base import CuadraSchema, DomainErrorExtension
 from cuadra.api.core.schema import CoreQuery
 from cuadra.api.documents.schema import DocumentsMutation, DocumentsQuery
+from cuadra.api.ledger.operations import LedgerOperationsMutation, LedgerOperationsQuery
 from cuadra.api.ledger.reports import LedgerReportsQuery
 from cuadra.api.ledger.schema import LedgerMutation, LedgerQuery
 from cuadra.api.sequences.schema import SequencesMutation, SequencesQuery
@@ -19,13 +20,13 @@ from cuadra.api.sequences.schema import SequencesMutation, SequencesQuery
 
 @strawberry.type
 class Query(AccessQuery, CoreQuery, SequencesQuery, DocumentsQuery, ApprovalsQuery,
-            LedgerQuery, LedgerReportsQuery):
+            LedgerQuery, LedgerReportsQuery, LedgerOperationsQuery):
     pass
 
 
 @strawberry.type
 class Mutation(AccessMutation, SequencesMutation, DocumentsMutation, ApprovalsMutation,
-               LedgerMutation):
+               LedgerMutation, LedgerOperationsMutation):
     pass
 
 
