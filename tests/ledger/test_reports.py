@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from cuadra.core.errors import NotFound, ValidationError
 from cuadra.ledger import reports
@@ -21,6 +22,13 @@ N = Decimal
 @pytest.fixture
 def books(demo, owner):
     return post_books(demo, owner)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # computed lines and account names follow the active language
+    with translation.override("en"):
+        yield
 
 
 def _tb(tb) -> dict:
