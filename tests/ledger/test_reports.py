@@ -6,9 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cuadra.core.errors import NotFound, ValidationError
 from cuadra.ledger import reports
@@ -372,3 +374,94 @@ def test_a_reversed_range_is_refused(demo):
         reports.trial_balance_report(company=demo, date_from=D(2025, 2, 1),
                                      date_to=D(2025, 1, 1))
     assert caught.value.code == "VALIDATION"
+
+
+_AMOUNT = st.decimals(min_value=N("0." + "0" * 24 + "1"), max_value=N("9" * 12), places=25,
+                      allow_nan=False, allow_infinity=False).map(lambda d: d.normalize())
+_ACCOUNTS = ["110101", "110103", "210201", "3101", "4101", "6101", "6201"]
+_TYPES = {"110101": "A", "110103": "A", "210201": "L", "3101": "E", "4101": "I",
+          "6101": "X", "6201": "X"}
+
+
+@st.composite
+def _entries(draw):
+    out = []
+    for _ in range(draw(st.integers(1, 4))):
+        debits = draw(st.lists(_AMOUNT, min_size=1, max_size=3))
+        accounts = draw(st.lists(st.sampled_from(_ACCOUNTS), min_size=len(debits) + 1,
+                                 max_size=len(debits) + 1))
+        day = draw(st.sampled_from([D(2025, 5, 31), D(2025, 6, 1), D(2025, 6, 15),
+                                    D(2025, 7, 2)]))
+        lines = [{"account": a, "debit": str(d), "project": "P"}
+                 for a, d in zip(accounts, debits, strict=False)]
+        lines.append({"account": accounts[-1], "credit": str(sum(debits, N(0)))})
+        out.append((day, lines))
+    return out
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _expected(entries, until=None, since=None) -> dict[str, Decimal]:
+    """Exact signed (debit - credit) per account over the posted entries."""
+    out: dict[str, Decimal] = {}
+    for day, lines in entries:
+        if (until and day > until) or (since and day < since):
+            continue
+        for li in lines:
+            out[li["account"]] = out.get(li["account"], N(0)) + N(li.get("debit") or 0) \
+                - N(li.get("credit") or 0)
+    return out
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(entries=_entries())
+def test_exact_money_property_every_report(demo, owner, entries):
+    """Random balanced entries with up to 25 decimal places, across month ends: every
+    report figure equals the exact Decimal sum, on both databases."""
+    from cuadra.ledger.services import journal_entry_post
+
+    try:
+        with transaction.atomic():
+            for day, lines in entries:
+                journal_entry_post(company=demo, actor=owner, journal="GEN", date=day,
+                                   lines=lines)
+            _check_reports(demo, entries)
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
+def _check_reports(demo, entries) -> None:
+    start, end = D(2025, 6, 1), D(2025, 6, 30)
+    june = _expected(entries, until=end, since=start)
+    upto = _expected(entries, until=D(2025, 6, 20))
+
+    def of(kind, figures):
+        return sum((v for a, v in figures.items() if _TYPES[a] == kind), N(0))
+
+    st_ = reports.income_statement_get(company=demo, date_from=start, date_to=end)
+    assert st_.net_result == -(of("I", june) + of("X", june))
+    bs = reports.balance_sheet_get(company=demo, as_of=D(2025, 6, 20))
+    assert bs.assets.total == of("A", upto) and bs.balanced
+    assert bs.liabilities.total == -of("L", upto)
+    tb = reports.trial_balance_report(company=demo, date_from=D(2025, 6, 2),
+                                      date_to=D(2025, 7, 1), compare=True)
+    assert tb.total_debit == tb.total_credit
+    assert tb.total_closing == 0
+    moved = sum((N(li.get("debit") or 0) for day, ls in entries
+                 if D(2025, 6, 2) <= day <= D(2025, 7, 1) for li in ls), N(0))
+    assert tb.total_debit == moved
+    gl = reports.general_ledger_get(company=demo, account="110101", date_from=start,
+                                    date_to=end, project="P")
+    rows = gl.page(limit=None)
+    assert gl.closing == (rows[-1].balance if rows else gl.opening)
+    assert gl.closing == sum((N(li["debit"]) for day, ls in entries if day <= end for li in ls
+                              if li["account"] == "110101" and li.get("project") == "P"),
+                             N(0))
+    gj = reports.general_journal_get(company=demo, date_from=start, date_to=end)
+    assert gj.total_debit == gj.total_credit == sum(
+        (N(li.get("debit") or 0) for day, ls in entries if start <= day <= end for li in ls),
+        N(0))
