@@ -462,7 +462,8 @@ class JournalEntryReview(LifecycleDocument):
     status = models.CharField(max_length=32, db_index=True, choices=[
         ("draft", "Draft"), ("issued", "Issued"), ("voided", "Voided"),
         ("cancelled", "Cancelled"), ("audited", "Audited"), ("confirmed", "Confirmed")])
-    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="review")
+    entry = models.OneToOneField(JournalEntry, on_delete=models.CASCADE,
+                                 related_name="review")
 
     class Meta:
         ordering = ["company", "-id"]

@@ -146,3 +146,15 @@ def test_review_over_graphql(as_demo, as_otra, reviewed, draft):
                          "confirmedBy": "demo",
                          "entry": {"state": "posted", "number": "AS-2025-000001"}}
     assert error_codes(as_demo.execute(CONFIRM, ids)) == ["INVALID_TRANSITION"]
+
+
+def test_deleting_a_draft_under_review_drops_the_review_not_its_history(reviewed, owner,
+                                                                        draft):
+    from cuadra.documents.models import DocumentHistory
+    from cuadra.ledger.services import journal_entry_delete
+
+    journal_entry_audit(company=reviewed, actor=owner, entry=draft)
+    journal_entry_delete(company=reviewed, actor=owner, entry=draft)
+    assert not JournalEntryReview.objects.filter(company=reviewed).exists()
+    assert DocumentHistory.objects.filter(company=reviewed,
+                                          document_type="JOURNAL_ENTRY").count() == 1

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('status', models.CharField(choices=[('draft', 'Draft'), ('issued', 'Issued'), ('voided', 'Voided'), ('cancelled', 'Cancelled'), ('audited', 'Audited'), ('confirmed', 'Confirmed')], db_index=True, max_length=32)),
                 ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.company')),
-                ('entry', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='review', to='ledger.journalentry')),
+                ('entry', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='review', to='ledger.journalentry')),
             ],
             options={
                 'ordering': ['company', '-id'],
