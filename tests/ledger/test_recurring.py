@@ -134,3 +134,38 @@ def test_recurring_entries_over_graphql(as_demo, as_otra, demo):
     done = as_demo.execute(deactivate, {"id": data["id"]})
     assert done["data"]["deactivateRecurringEntry"]["isActive"] is False
     assert RecurringEntry.objects.get(pk=data["id"]).is_active is False
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_beat_runs_post_each_period_once(platform):
+    import threading
+
+    from django.db import connection
+
+    from cuadra.ledger.services.recurring import recurring_entries_post as post_due
+
+    template = recurring_entry_create(company=platform.demo, actor=platform.owner,
+                                      name="Alquiler", journal="GEN", lines=RENT,
+                                      frequency="MONTHLY", start_date=dt.date(2025, 1, 31))
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def worker() -> None:
+        try:
+            start.wait()
+            post_due(today=dt.date(2025, 6, 30))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(RecurringEntryRun.objects.filter(template=template)
+                  .values_list("period_key", flat=True)) == [f"2025-0{m}" for m in range(1, 7)]
+    assert [e.number for e in _posted(template)] == [f"AS-2025-00000{n}" for n in range(1, 7)]
