@@ -76,3 +76,8 @@ GENESIS_HASH = "0" * 64
 
 UNBALANCED_ENTRY = ErrorCode.UNBALANCED_ENTRY
 PERIOD_CLOSED = ErrorCode.PERIOD_CLOSED
+
+
+# The year-end closing entry carries this source type: it zeroes income and expense into
+# retained earnings, so the income statement of a closed year leaves it out.
+CLOSING_SOURCE_TYPE = "ledger.FiscalYear"

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cuadra.core.errors import NotFound, ValidationError
 from cuadra.core.money import ZERO, DecimalSum
-from cuadra.ledger.enums import AccountType, EntryState
+from cuadra.ledger.enums import CLOSING_SOURCE_TYPE, AccountType, EntryState
 from cuadra.ledger.exact import exact
 from cuadra.ledger.models import Account, AccountBalance, JournalEntry, JournalLine, Period
 from cuadra.ledger.services.periods import fiscal_year_start
@@ -109,7 +109,7 @@ def _partial_ranges(company, start: dt.date | None, end: dt.date) -> list[tuple]
 
 
 def range_sums(*, company, start: dt.date | None, end: dt.date, dims: Dimensions = Dimensions(),
-               account_ids=None) -> Sums:
+               account_ids=None, without_closing: bool = False) -> Sums:
     """Posted debit and credit per account over [start, end] (``start=None``: since the
     first day): rollups of the periods inside the range, lines of the partial ones."""
     if start is not None and start > end:
@@ -131,7 +131,29 @@ def range_sums(*, company, start: dt.date | None, end: dt.date, dims: Dimensions
         if account_ids is not None:
             lines = lines.filter(account_id__in=account_ids)
         _accumulate(out, dims.on_lines(lines))
+    if without_closing:
+        _subtract_closing(out, company, start, end, dims, account_ids)
     return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def _subtract_closing(out: dict, company, start, end, dims: Dimensions, account_ids) -> None:
+    """Take the year-end closing entries (at most one a year) back out of the sums. The
+    entries are looked up first, so a range without one reads no journal line."""
+    entries = JournalEntry.objects.filter(company=company, state=EntryState.POSTED,
+                                          source_type=CLOSING_SOURCE_TYPE, date__lte=end)
+    if start is not None:
+        entries = entries.filter(date__gte=start)
+    entry_ids = list(entries.values_list("pk", flat=True))
+    if not entry_ids:
+        return
+    lines = JournalLine.objects.filter(company=company, entry_id__in=entry_ids)
+    if account_ids is not None:
+        lines = lines.filter(account_id__in=account_ids)
+    closing: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    _accumulate(closing, dims.on_lines(lines))
+    for account_id, (debit, credit) in closing.items():
+        out[account_id][0] -= debit
+        out[account_id][1] -= credit
 
 
 def _check_range(date_from: dt.date, date_to: dt.date) -> None:
@@ -404,11 +426,12 @@ def income_statement_get(*, company, date_from: dt.date, date_to: dt.date, branc
                              project=project)
     chart = _Chart(company)
     ids = _result_account_ids(chart)
+    # a closed year's income statement still shows its income and expense
     now = range_sums(company=company, start=date_from, end=date_to, dims=dims,
-                     account_ids=ids)
+                     account_ids=ids, without_closing=True)
     prev_from, prev_to = previous_range(date_from, date_to) if compare else (None, None)
     before = range_sums(company=company, start=prev_from, end=prev_to, dims=dims,
-                        account_ids=ids) if compare else None
+                        account_ids=ids, without_closing=True) if compare else None
     income = _section(chart, "income", _("Income"), AccountType.INCOME, now, before)
     expense = _section(chart, "expense", _("Expenses"), AccountType.EXPENSE, now, before)
     net = income.total - expense.total

@@ -120,3 +120,20 @@ def test_close_fiscal_year_over_graphql(as_demo, as_otra, demo, year_2024):
     again = as_demo.execute(CLOSE, {"id": str(year_2024.pk)})["data"]["closeFiscalYear"]
     assert again["entry"]["number"] == data["entry"]["number"]
     assert again["periodsClosed"] == 0
+
+
+def test_a_closed_years_income_statement_still_shows_its_result(demo, owner, year_2024):
+    from cuadra.ledger.reports import income_statement_get, trial_balance_report
+
+    fiscal_year_close(company=demo, actor=owner, fiscal_year=year_2024)
+    statement = income_statement_get(company=demo, date_from=dt.date(2024, 1, 1),
+                                     date_to=dt.date(2024, 12, 31))
+    assert (statement.income.total, statement.expense.total) == (Decimal("1250.50"),
+                                                                 Decimal("300"))
+    assert statement.net_result == Decimal("950.50")
+    # the trial balance after closing does include the closing entry: results are zero
+    closing = trial_balance_report(company=demo, date_from=dt.date(2024, 1, 1),
+                                   date_to=dt.date(2024, 12, 31))
+    income = next(line for line in closing.lines if line.account.code == "4101")
+    assert (income.credit, income.debit, income.closing) == (Decimal("1000"),
+                                                             Decimal("1000"), Decimal("0"))

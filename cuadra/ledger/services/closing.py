@@ -18,7 +18,14 @@ from cuadra.core.audit import audit_record
 from cuadra.core.errors import ErrorCollector, FieldError, NotFound, ValidationError
 from cuadra.core.models import AuditAction
 from cuadra.core.money import ZERO, DecimalSum
-from cuadra.ledger.enums import AccountRole, AccountType, EntryState, JournalKind, PeriodState
+from cuadra.ledger.enums import (
+    CLOSING_SOURCE_TYPE,
+    AccountRole,
+    AccountType,
+    EntryState,
+    JournalKind,
+    PeriodState,
+)
 from cuadra.ledger.models import (
     Account,
     AccountBalance,
@@ -30,7 +37,7 @@ from cuadra.ledger.models import (
 from cuadra.ledger.services.periods import period_close
 from cuadra.ledger.services.posting import journal_entry_post
 
-CLOSING_SOURCE = "ledger.FiscalYear"  # reports exclude entries with this source_type
+CLOSING_SOURCE = CLOSING_SOURCE_TYPE
 
 
 @dataclass(frozen=True)
