@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cuadra.demo import ledger, platform
+from cuadra.demo import approvals, ledger, platform
 
 
 class Command(BaseCommand):
@@ -11,6 +11,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             result = platform.load()
             ledger.load(company=result.demo, actor=result.owner)
+            approvals.load(company=result.demo, actor=result.owner)
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: companies {result.demo.code} and {result.otra.code}; "
             "log in as demo / demo"))
