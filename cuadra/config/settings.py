@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "cuadra.documents",
     "cuadra.approvals",
     "cuadra.ledger",
+    "cuadra.contacts",
     "cuadra.web",
     "cuadra.demo",
 ]
