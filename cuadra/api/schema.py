@@ -10,6 +10,7 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 from cuadra.api.access.schema import AccessMutation, AccessQuery
 from cuadra.api.approvals.schema import ApprovalsMutation, ApprovalsQuery
 from cuadra.api.base import CuadraSchema, DomainErrorExtension
+from cuadra.api.catalog.schema import CatalogMutation, CatalogQuery
 from cuadra.api.core.schema import CoreQuery
 from cuadra.api.documents.schema import DocumentsMutation, DocumentsQuery
 from cuadra.api.ledger.operations import LedgerOperationsMutation, LedgerOperationsQuery
@@ -20,13 +21,13 @@ from cuadra.api.sequences.schema import SequencesMutation, SequencesQuery
 
 @strawberry.type
 class Query(AccessQuery, CoreQuery, SequencesQuery, DocumentsQuery, ApprovalsQuery,
-            LedgerQuery, LedgerReportsQuery, LedgerOperationsQuery):
+            LedgerQuery, LedgerReportsQuery, LedgerOperationsQuery, CatalogQuery):
     pass
 
 
 @strawberry.type
 class Mutation(AccessMutation, SequencesMutation, DocumentsMutation, ApprovalsMutation,
-               LedgerMutation, LedgerOperationsMutation):
+               LedgerMutation, LedgerOperationsMutation, CatalogMutation):
     pass
 
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "cuadra.approvals",
     "cuadra.ledger",
     "cuadra.contacts",
+    "cuadra.catalog",
     "cuadra.web",
     "cuadra.demo",
 ]
