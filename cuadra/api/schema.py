@@ -11,6 +11,7 @@ from cuadra.api.access.schema import AccessMutation, AccessQuery
 from cuadra.api.approvals.schema import ApprovalsMutation, ApprovalsQuery
 from cuadra.api.base import CuadraSchema, DomainErrorExtension
 from cuadra.api.catalog.schema import CatalogMutation, CatalogQuery
+from cuadra.api.contacts.schema import ContactsMutation, ContactsQuery
 from cuadra.api.core.schema import CoreQuery
 from cuadra.api.documents.schema import DocumentsMutation, DocumentsQuery
 from cuadra.api.ledger.operations import LedgerOperationsMutation, LedgerOperationsQuery
@@ -21,13 +22,13 @@ from cuadra.api.sequences.schema import SequencesMutation, SequencesQuery
 
 @strawberry.type
 class Query(AccessQuery, CoreQuery, SequencesQuery, DocumentsQuery, ApprovalsQuery,
-            LedgerQuery, LedgerReportsQuery, LedgerOperationsQuery, CatalogQuery):
+            LedgerQuery, LedgerReportsQuery, LedgerOperationsQuery, CatalogQuery, ContactsQuery):
     pass
 
 
 @strawberry.type
 class Mutation(AccessMutation, SequencesMutation, DocumentsMutation, ApprovalsMutation,
-               LedgerMutation, LedgerOperationsMutation, CatalogMutation):
+               LedgerMutation, LedgerOperationsMutation, CatalogMutation, ContactsMutation):
     pass
 
 
