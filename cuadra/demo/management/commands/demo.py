@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cuadra.demo import approvals, ledger, platform
+from cuadra.demo import approvals, catalog, ledger, platform
 
 
 class Command(BaseCommand):
@@ -12,6 +12,8 @@ class Command(BaseCommand):
             result = platform.load()
             ledger.load(company=result.demo, actor=result.owner)
             approvals.load(company=result.demo, actor=result.owner)
+            catalog.load(company=result.demo, actor=result.owner,
+                         other_companies=[result.otra])
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: companies {result.demo.code} and {result.otra.code}; "
             "log in as demo / demo"))
