@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cuadra.demo import approvals, catalog, ledger, platform
+from cuadra.demo import approvals, catalog, contacts, ledger, platform
 
 
 class Command(BaseCommand):
@@ -11,6 +11,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             result = platform.load()
             ledger.load(company=result.demo, actor=result.owner)
+            contacts.load(company=result.demo, actor=result.owner)
             approvals.load(company=result.demo, actor=result.owner)
             catalog.load(company=result.demo, actor=result.owner,
                          other_companies=[result.otra])
