@@ -37,6 +37,25 @@ def test_canonical_form_is_stable():
     assert chain.link_hash("0" * 64, "{}") == hashlib.sha256(b"0" * 64 + b"{}").hexdigest()
 
 
+def test_direct_canonical_text_equals_sorted_json():
+    """chain.canonical_rows writes version 1 by hand; it must be byte-identical to the
+    json.dumps form, also for quotes, backslashes, control and non-ASCII characters."""
+    import datetime as dt
+    import json
+
+    posted_at = dt.datetime(2025, 3, 14, 9, 26, 53, 589793, tzinfo=dt.UTC)
+    entry = (7, "AS-2025-000001", 3, dt.date(2025, 3, 14), 'ref "q" \\ \u00e9', "memo\n\t\x01ñ€",
+             "", "12", "PAB", Decimal("1.000000000000000000"), None, 5, posted_at)
+    lines = [(2, 11, "b\u2028", Decimal("0"), Decimal("10.50"), "PAB", Decimal("-10.5"),
+              Decimal("1"), "", None, 4, "CC", ""),
+             (1, 10, "a/\"", Decimal("10.5000"), Decimal("0E-25"), "PAB", Decimal("10.5"),
+              Decimal("1"), "P-1", dt.date(2025, 4, 1), None, "", "PRJ")]
+    expected = json.dumps(chain.canonical_v1_rows(entry, lines), sort_keys=True,
+                          separators=(",", ":"), ensure_ascii=False)
+    assert chain.canonical_rows(entry, lines) == expected
+    assert json.loads(expected)["lines"][0]["debit"] == "10.5"
+
+
 def test_verify_ok_and_checkpoint(demo, post):
     entries = [post(*OK) for _ in range(3)]
     head = LedgerChainHead.objects.get(company=demo)

@@ -39,15 +39,14 @@ from cuadra.ledger.exact import exact
 from cuadra.ledger.models import (
     RATE_PLACES,
     Account,
-    AccountBalance,
     ExchangeRate,
     Journal,
     JournalEntry,
     JournalLine,
-    LedgerAuditLog,
     LedgerChainHead,
     Period,
 )
+from cuadra.ledger.services import fastwrite
 from cuadra.ledger.services.periods import period_check_postable, period_for_date
 from cuadra.tenancy.models import Branch
 
@@ -62,16 +61,20 @@ class UnbalancedEntry(DomainError):
 
 
 # --- input ---------------------------------------------------------------------------------
+# Posting works on plain values: a header dict (JournalEntry attribute names) and line
+# tuples in chain.LINE_FIELDS order. Constructing and bulk-saving Django model instances
+# field by field was most of the time of a batch; drafts still use model instances.
 
-@dataclass
+@dataclass(slots=True)
 class _Prepared:
-    entry: JournalEntry
-    lines: list[JournalLine]
-    is_draft: bool
+    header: dict
+    lines: list[tuple]
+    prefix: str = ""
     idempotency_key: str = ""
-    period: Period | None = None
-    field_prefix: str = ""
+    draft: JournalEntry | None = None
     before: dict = field(default_factory=dict)
+    period: Period | None = None
+    entry: JournalEntry | None = None
 
 
 def _money(errors: ErrorCollector, path: str, value) -> Decimal:
@@ -110,7 +113,7 @@ def _key(value):
     return ("pk", value) if isinstance(value, int) else ("code", str(value))
 
 
-# Rows looked up during one batch: a batch of N entries resolves its journals, accounts
+# Rows looked up during one call: a batch of N entries resolves its journals, accounts
 # and branches in one query per model instead of N (see _post).
 _batch_rows: ContextVar[dict | None] = ContextVar("ledger_batch_rows", default=None)
 
@@ -150,6 +153,24 @@ def _lookup(found: dict, value, model_name: str, path: str):
     return obj
 
 
+def _find(model, company, value, model_name: str, path: str, code_field: str = "code"):
+    """``_lookup`` of one value, memoised per call by the raw id or code (a batch names
+    the same few accounts thousands of times)."""
+    if value in (None, ""):
+        return None
+    cache = _batch_rows.get()
+    simple = cache is not None and type(value) in (int, str)
+    if simple:
+        obj = cache.get((model, value))
+        if obj is not None:
+            return obj
+    found = _by_id(model, company, [value], code_field=code_field)
+    obj = _lookup(found, value, model_name, path)
+    if simple:
+        cache[(model, value)] = obj
+    return obj
+
+
 def _resolve_rate(company, errors, *, currency: str, date, given, prefix: str) -> Decimal:
     if currency == company.base_currency:
         return Decimal(1)
@@ -169,11 +190,9 @@ def _resolve_rate(company, errors, *, currency: str, date, given, prefix: str) -
     return row.rate
 
 
-def _build_header(company, actor, data: dict, errors: ErrorCollector,
-                  prefix: str) -> JournalEntry:
-    journal = data.get("journal")
-    journals = _by_id(Journal, company, [journal], code_field="code")
-    journal_obj = _lookup(journals, journal, "journal", f"{prefix}journal")
+def _header(company, actor, data: dict, errors: ErrorCollector, prefix: str):
+    """(header values keyed by JournalEntry attribute name, the journal row or None)."""
+    journal_obj = _find(Journal, company, data.get("journal"), "journal", f"{prefix}journal")
     if journal_obj is None:
         errors.add(f"{prefix}journal", "Choose a journal.")
     elif not journal_obj.is_active:
@@ -193,28 +212,46 @@ def _build_header(company, actor, data: dict, errors: ErrorCollector,
         errors.add(f"{prefix}currency", "Use a three-letter ISO 4217 code.")
     rate = _resolve_rate(company, errors, currency=currency, date=date,
                          given=data.get("exchange_rate"), prefix=prefix)
-    return JournalEntry(
-        company=company, journal=journal_obj, date=date, currency=currency,
-        exchange_rate=rate, reference=(data.get("reference") or "")[:100],
-        memo=data.get("memo") or "", source_type=data.get("source_type") or "",
-        source_id=str(data.get("source_id") or ""), created_by=_user(actor),
-        reversal_of=data.get("reversal_of"))
+    reversal = data.get("reversal_of")
+    return {"company_id": company.pk, "journal_id": journal_obj.pk if journal_obj else None,
+            "date": date, "reference": (data.get("reference") or "")[:100],
+            "memo": data.get("memo") or "", "source_type": data.get("source_type") or "",
+            "source_id": str(data.get("source_id") or ""), "currency": currency,
+            "exchange_rate": rate, "created_by_id": getattr(_user(actor), "pk", None),
+            "reversal_of_id": getattr(reversal, "pk", reversal)}, journal_obj
+
+
+def _build_header(company, actor, data: dict, errors: ErrorCollector,
+                  prefix: str) -> JournalEntry:
+    values, journal = _header(company, actor, data, errors, prefix)
+    del values["journal_id"], values["company_id"]
+    return JournalEntry(company=company, journal=journal, **values)
 
 
 def _user(actor):
     return actor if getattr(actor, "pk", None) else None
 
 
-def _build_lines(company, entry: JournalEntry, lines_data: list[dict],
-                 errors: ErrorCollector, prefix: str) -> list[JournalLine]:
-    accounts = _by_id(Account, company, [d.get("account") for d in lines_data],
-                      code_field="code")
-    branches = _by_id(Branch, company, [d.get("branch") for d in lines_data],
-                      code_field="code")
-    lines = []
+def _line_rows(company, currency: str, rate: Decimal, lines_data: list[dict],
+               errors: ErrorCollector, prefix: str) -> list[tuple]:
+    """(line tuple in chain.LINE_FIELDS order, account row or None) per line."""
+    if _batch_rows.get() is not None:  # inside a post: _prefetch loaded the rows
+        return _line_rows_cached(company, currency, rate, lines_data, errors, prefix)
+    token = _batch_rows.set({})  # a draft: one query per model for all its lines
+    try:
+        _by_id(Account, company, [d.get("account") for d in lines_data], code_field="code")
+        _by_id(Branch, company, [d.get("branch") for d in lines_data], code_field="code")
+        return _line_rows_cached(company, currency, rate, lines_data, errors, prefix)
+    finally:
+        _batch_rows.reset(token)
+
+
+def _line_rows_cached(company, currency: str, rate: Decimal, lines_data: list[dict],
+                      errors: ErrorCollector, prefix: str) -> list[tuple]:
+    rows = []
     for i, data in enumerate(lines_data):
         path = f"{prefix}lines[{i}]"
-        account = _lookup(accounts, data.get("account"), "account", f"{path}.account")
+        account = _find(Account, company, data.get("account"), "account", f"{path}.account")
         if account is None:
             errors.add(f"{path}.account", "Choose an account.")
         elif account.is_group:
@@ -225,52 +262,62 @@ def _build_lines(company, entry: JournalEntry, lines_data: list[dict],
         credit = _money(errors, f"{path}.credit", data.get("credit"))
         if len(errors.errors) == bad_before and (debit == 0) == (credit == 0):
             errors.add(f"{path}.debit", "A line has either a debit or a credit.")
-        rate = entry.exchange_rate
-        lines.append(JournalLine(
-            company=company, entry=entry, line_no=i + 1, account=account,
-            label=(data.get("label") or "")[:200],
-            debit=_company_amount(debit, rate), credit=_company_amount(credit, rate),
-            currency=entry.currency, amount_currency=debit - credit, exchange_rate=rate,
-            partner=str(data.get("partner") or "")[:64], due_date=data.get("due_date"),
-            branch=_lookup(branches, data.get("branch"), "branch", f"{path}.branch"),
-            cost_center=(data.get("cost_center") or "")[:32],
-            project=(data.get("project") or "")[:32]))
-    return lines
+        branch = _find(Branch, company, data.get("branch"), "branch", f"{path}.branch")
+        rows.append(((i + 1, account.pk if account else None, (data.get("label") or "")[:200],
+                      _company_amount(debit, rate), _company_amount(credit, rate), currency,
+                      debit - credit, rate, str(data.get("partner") or "")[:64],
+                      data.get("due_date"), branch.pk if branch else None,
+                      (data.get("cost_center") or "")[:32], (data.get("project") or "")[:32]),
+                     account))
+    return rows
 
 
-def _check_postable(entry: JournalEntry, lines: list[JournalLine], errors: ErrorCollector,
-                    prefix: str) -> None:
-    """What posting demands beyond a valid draft: lines, live accounts, balance."""
-    if not lines:
+def _build_lines(company, entry: JournalEntry, lines_data: list[dict],
+                 errors: ErrorCollector, prefix: str) -> list[JournalLine]:
+    return [JournalLine(company=company, entry=entry, **dict(zip(_LINE_ATTRS, row, strict=True)))
+            for row, _ in _line_rows(company, entry.currency, entry.exchange_rate,
+                                     lines_data, errors, prefix)]
+
+
+_LINE_ATTRS = ("line_no", "account_id", "label", "debit", "credit", "currency",
+               "amount_currency", "exchange_rate", "partner", "due_date", "branch_id",
+               "cost_center", "project")
+
+
+def _check_rows(company_id: int, rows: list[tuple], errors: ErrorCollector,
+                prefix: str) -> None:
+    """What posting demands beyond a valid draft: lines, live accounts, balance.
+    ``rows``: (line tuple, account row)."""
+    if not rows:
         errors.add(f"{prefix}lines", "An entry needs lines before it is posted.")
-    for i, line in enumerate(lines):
-        account = line.account
+    for i, (line, account) in enumerate(rows):
         path = f"{prefix}lines[{i}].account"
-        if account.company_id != entry.company_id:
+        if account.company_id != company_id:
             raise NotFound("No such account in this company.", field=path)
         if account.is_group:
             errors.add(path, f"Account {account.code} is a group.")
         if not account.is_active:
             errors.add(path, f"Account {account.code} is inactive.")
-        if account.currency and account.currency != line.currency:
+        if account.currency and account.currency != line[5]:
             errors.add(path, f"Account {account.code} takes only {account.currency}.")
     errors.raise_if_any()
-    in_currency = sum((line.amount_currency for line in lines), ZERO)
-    debit = sum((line.debit for line in lines), ZERO)
-    credit = sum((line.credit for line in lines), ZERO)
+    in_currency = sum((line[6] for line, _ in rows), ZERO)
+    debit = sum((line[3] for line, _ in rows), ZERO)
+    credit = sum((line[4] for line, _ in rows), ZERO)
     if in_currency != 0 or debit != credit:
         raise UnbalancedEntry(f"Debits {debit} and credits {credit} differ by "
                               f"{debit - credit}.", field=f"{prefix}lines")
 
 
-def _prepare_new(company, actor, data: dict, prefix: str) -> _Prepared:
+def _prepare_new(company, actor, data: dict, key: str, prefix: str) -> _Prepared:
     errors = ErrorCollector()
-    entry = _build_header(company, actor, data, errors, prefix)
-    lines = _build_lines(company, entry, list(data.get("lines") or []), errors, prefix)
+    header, _ = _header(company, actor, data, errors, prefix)
+    rows = _line_rows(company, header["currency"], header["exchange_rate"],
+                      list(data.get("lines") or []), errors, prefix)
     errors.raise_if_any()
-    _check_postable(entry, lines, errors, prefix)
-    return _Prepared(entry=entry, lines=lines, is_draft=False, field_prefix=prefix,
-                     idempotency_key=str(data.get("idempotency_key") or ""))
+    _check_rows(company.pk, rows, errors, prefix)
+    return _Prepared(header=header, lines=[line for line, _ in rows], prefix=prefix,
+                     idempotency_key=key)
 
 
 def _prepare_draft(company, entry: JournalEntry, key: str, prefix: str) -> _Prepared:
@@ -282,9 +329,16 @@ def _prepare_draft(company, entry: JournalEntry, key: str, prefix: str) -> _Prep
         raise InvalidTransition(f"Entry {locked.number} is already posted.",
                                 field=f"{prefix}id")
     lines = list(locked.lines.select_related("account").order_by("line_no"))
-    _check_postable(locked, lines, ErrorCollector(), prefix)
-    return _Prepared(entry=locked, lines=lines, is_draft=True, idempotency_key=key,
-                     field_prefix=prefix, before=snapshot(locked))
+    rows = [(chain.line_tuple(li), li.account) for li in lines]
+    _check_rows(company.pk, rows, ErrorCollector(), prefix)
+    header = {name: getattr(locked, name) for name in _DRAFT_HEADER}
+    return _Prepared(header=header, lines=[line for line, _ in rows], prefix=prefix,
+                     idempotency_key=key, draft=locked, before=snapshot(locked))
+
+
+_DRAFT_HEADER = ("id", "created_at", "company_id", "journal_id", "date", "reference", "memo",
+                 "source_type", "source_id", "currency", "exchange_rate", "created_by_id",
+                 "reversal_of_id")
 
 
 # --- the chain -----------------------------------------------------------------------------
@@ -298,62 +352,37 @@ def chain_head_lock(*, company) -> LedgerChainHead:
     return head
 
 
-def _links(head: LedgerChainHead, posted: list[_Prepared]) -> list[LedgerAuditLog]:
+def _links(head: LedgerChainHead, posted: list[_Prepared]) -> list[tuple]:
+    """Link rows (company, seq, entry, number, version, prev, hash, canonical): the
+    canonical text is built once per entry from the same values that are inserted."""
     links = []
+    prev = head.hash
     for p in posted:
-        text = chain.canonical(p.entry, p.lines, CANONICAL_VERSION)
-        digest = chain.link_hash(head.hash, text)
-        links.append(LedgerAuditLog(company_id=head.company_id, seq=p.entry.chain_seq,
-                                    entry=p.entry, entry_number=p.entry.number,
-                                    version=CANONICAL_VERSION, prev_hash=head.hash,
-                                    hash=digest, canonical=text))
-        head.hash = digest
-        head.seq = p.entry.chain_seq
+        h = p.header
+        text = chain.canonical_rows(
+            (h["company_id"], h["number"], h["journal_id"], h["date"], h["reference"],
+             h["memo"], h["source_type"], h["source_id"], h["currency"], h["exchange_rate"],
+             h["reversal_of_id"], h["posted_by_id"], h["posted_at"]), p.lines,
+            CANONICAL_VERSION)
+        digest = chain.link_hash(prev, text)
+        links.append((h["company_id"], h["chain_seq"], h["id"], h["number"],
+                      CANONICAL_VERSION, prev, digest, text))
+        prev = digest
+    head.hash = prev
     return links
 
 
 # --- rollups -------------------------------------------------------------------------------
-
-_ROLLUP_KEY = ["company", "account", "period", "branch_key", "cost_center", "project"]
-
 
 def _rollup_deltas(posted: list[_Prepared]) -> dict[tuple, list[Decimal]]:
     deltas: dict[tuple, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for p in posted:
         period_id = p.period.pk
         for line in p.lines:
-            pair = deltas[(line.account_id, period_id, line.branch_id or 0, line.cost_center,
-                           line.project)]
-            pair[0] += line.debit
-            pair[1] += line.credit
+            pair = deltas[(line[1], period_id, line[10] or 0, line[11], line[12])]
+            pair[0] += line[3]
+            pair[1] += line[4]
     return deltas
-
-
-def _rollups_apply(company, posted: list[_Prepared]) -> None:
-    """One row per (account, period, branch, cost centre, project) touched: read the
-    touched rows locked, add in Python (exact Decimal), write them all back with one
-    upsert. The chain head lock already serialises writers of this company, so nobody
-    changes a row between the read and the upsert."""
-    deltas = _rollup_deltas(posted)
-    existing = {(b.account_id, b.period_id, b.branch_key, b.cost_center, b.project): b
-                for b in (AccountBalance.objects.select_for_update()
-                          .filter(company=company, period_id__in={k[1] for k in deltas},
-                                  account_id__in={k[0] for k in deltas})
-                          .only("account_id", "period_id", "branch_key", "cost_center",
-                                "project", "debit", "credit"))}
-    now = timezone.now()
-    rows = []
-    for key, (debit, credit) in deltas.items():
-        row = existing.get(key)
-        if row is not None:
-            debit, credit = row.debit + debit, row.credit + credit
-        rows.append(AccountBalance(
-            company=company, account_id=key[0], period_id=key[1], branch_id=key[2] or None,
-            branch_key=key[2], cost_center=key[3], project=key[4], debit=debit,
-            credit=credit, created_at=now, updated_at=now))
-    AccountBalance.objects.bulk_create(rows, batch_size=500, update_conflicts=True,
-                                       unique_fields=_ROLLUP_KEY,
-                                       update_fields=["debit", "credit", "updated_at"])
 
 
 # --- posting -------------------------------------------------------------------------------
@@ -370,17 +399,15 @@ def _period(company, date) -> Period:
 
 
 def _assign_legal_fields(company, actor, head, p: _Prepared, now, operation: str) -> None:
-    """Everything but the number, which the whole batch takes at once (_assign_numbers)."""
-    p.period = _period(company, p.entry.date)
+    """Everything but id and number, which the whole batch takes at once."""
+    p.period = _period(company, p.header["date"])
     period_check_postable(company=company, actor=actor, period=p.period,
                           operation=operation)
-    entry = p.entry
-    entry.state = EntryState.POSTED
-    entry.posted_at = now
-    entry.posted_by = _user(actor)
-    entry.idempotency_key = p.idempotency_key
-    entry.chain_seq = head.seq + 1
     head.seq += 1
+    p.header.update(state=EntryState.POSTED, posted_at=now, updated_at=now,
+                    posted_by_id=getattr(_user(actor), "pk", None),
+                    idempotency_key=p.idempotency_key, chain_seq=head.seq)
+    p.header.setdefault("created_at", now)
 
 
 def _assign_numbers(company, posted: list[_Prepared]) -> None:
@@ -389,8 +416,8 @@ def _assign_numbers(company, posted: list[_Prepared]) -> None:
     try:
         numbers = sequence_next_many(
             company=company, document_type=JOURNAL_DOCUMENT_TYPE,
-            dates=[p.entry.date for p in posted], object_type="ledger.JournalEntry",
-            object_ids=[p.entry.pk or "" for p in posted])
+            dates=[p.header["date"] for p in posted], object_type="ledger.JournalEntry",
+            object_ids=[p.header["id"] for p in posted])
     except ValidationError as error:
         # name the entry whose date broke the series' chronology
         index = error.field[len("dates["):-1] if (error.field or "").startswith("dates[") \
@@ -398,9 +425,9 @@ def _assign_numbers(company, posted: list[_Prepared]) -> None:
         if index is None:
             raise
         raise ValidationError(error.errors[0].message,
-                              field=f"{posted[int(index)].field_prefix}date") from None
+                              field=f"{posted[int(index)].prefix}date") from None
     for p, number in zip(posted, numbers, strict=True):
-        p.entry.number = number
+        p.header["number"] = number
 
 
 def _audit(company, actor, posted: list[_Prepared], operation: str, single: bool) -> None:
@@ -408,35 +435,53 @@ def _audit(company, actor, posted: list[_Prepared], operation: str, single: bool
     100,000-entry import does not write 100,000 audit rows."""
     if single:
         p = posted[0]
-        audit_record(action=AuditAction.TRANSITION if p.is_draft else AuditAction.CREATE,
+        is_draft = p.draft is not None
+        audit_record(action=AuditAction.TRANSITION if is_draft else AuditAction.CREATE,
                      actor=actor, company_id=company.pk, obj=p.entry, operation=operation,
-                     changes={"state": [EntryState.DRAFT if p.is_draft else None,
+                     changes={"state": [EntryState.DRAFT if is_draft else None,
                                         EntryState.POSTED],
-                              "number": [None, p.entry.number],
+                              "number": [None, p.header["number"]],
                               "lines": [None, len(p.lines)]})
         return
     audit_record(action=AuditAction.CREATE, actor=actor, company_id=company.pk,
                  object_type="ledger.JournalEntry", operation=operation,
-                 changes={"entries": [None, [p.entry.pk for p in posted]],
-                          "numbers": [None, [posted[0].entry.number, posted[-1].entry.number]],
-                          "drafts_posted": [None, [p.entry.pk for p in posted if p.is_draft]],
+                 changes={"entries": [None, [p.header["id"] for p in posted]],
+                          "numbers": [None, [posted[0].header["number"],
+                                             posted[-1].header["number"]]],
+                          "drafts_posted": [None, [p.header["id"] for p in posted
+                                                   if p.draft is not None]],
                           "lines": [None, sum(len(p.lines) for p in posted)]})
+
+
+def _entry_instance(header: dict) -> JournalEntry:
+    """The posted entry as a model instance, built like a row read from the database."""
+    return JournalEntry.from_db("default", None, [header[a] for a in fastwrite.ENTRY_ATTRS])
+
+
+def _post_drafts(posted: list[_Prepared]) -> None:
+    for p in posted:
+        if p.draft is not None:
+            entry = p.draft
+            for name in ("number", "state", "posted_at", "posted_by_id", "idempotency_key",
+                         "chain_seq"):
+                setattr(entry, name, p.header[name])
+            entry.save(update_fields=["number", "state", "posted_at", "posted_by",
+                                      "idempotency_key", "chain_seq", "updated_at"])
+            p.entry = entry
 
 
 def _write(company, actor, head, posted: list[_Prepared], operation: str,
            single: bool) -> None:
-    new = [p for p in posted if not p.is_draft]
-    JournalEntry.objects.bulk_create([p.entry for p in new], batch_size=1000)
-    for p in posted:
-        if p.is_draft:
-            p.entry.save(update_fields=["number", "state", "posted_at", "posted_by",
-                                        "idempotency_key", "chain_seq", "updated_at"])
-        for line in p.lines:
-            line.entry = p.entry  # bulk_create filled the new entry's id
-    JournalLine.objects.bulk_create([line for p in new for line in p.lines], batch_size=1000)
-    LedgerAuditLog.objects.bulk_create(_links(head, posted), batch_size=1000)
-    head.save(update_fields=["seq", "hash"])
-    _rollups_apply(company, posted)
+    new = [p for p in posted if p.draft is None]
+    _post_drafts(posted)
+    fastwrite.insert_entries(company.pk, [p.header for p in new],
+                             [(p.header["id"], p.lines) for p in new])
+    links = _links(head, posted)
+    fastwrite.insert_links(links, posted[0].header["posted_at"])
+    fastwrite.head_update(company.pk, head.seq, head.hash)
+    fastwrite.rollups_add(company.pk, _rollup_deltas(posted), posted[0].header["posted_at"])
+    for p in new:
+        p.entry = _entry_instance(p.header)
     _audit(company, actor, posted, operation, single)
 
 
@@ -451,12 +496,11 @@ def _post(company, actor, items: list, operation: str) -> list[JournalEntry]:
 
 def _post_locked(company, actor, items: list, operation: str) -> list[JournalEntry]:
     head = chain_head_lock(company=company)
-    if len(items) > 1:
-        _prefetch(company, items)
+    _prefetch(company, items)
     keys = [key for _, key, _ in items if key]
     seen = {e.idempotency_key: e for e in JournalEntry.objects.filter(
         company=company, idempotency_key__in=keys)} if keys else {}
-    results: list[JournalEntry | _Prepared] = []
+    results: list = []
     posted: list[_Prepared] = []
     now = timezone.now()
     for prefix, key, item in items:
@@ -464,17 +508,18 @@ def _post_locked(company, actor, items: list, operation: str) -> list[JournalEnt
             results.append(seen[key])  # a retry: the first result, nothing new written
             continue
         p = (_prepare_draft(company, item, key, prefix) if isinstance(item, JournalEntry)
-             else _prepare_new(company, actor, {**item, "idempotency_key": key}, prefix))
+             else _prepare_new(company, actor, item, key, prefix))
         _assign_legal_fields(company, actor, head, p, now, operation)
         posted.append(p)
-        results.append(p.entry)
+        results.append(p)
         if key:
-            seen[key] = p.entry
+            seen[key] = p
     if posted:
+        fastwrite.reserve_ids([p.header for p in posted if p.draft is None])
         _assign_numbers(company, posted)
         _write(company, actor, head, posted, operation, single=operation ==
                "journal_entry_post")
-    return results
+    return [r.entry if isinstance(r, _Prepared) else r for r in results]
 
 
 @exact
