@@ -175,7 +175,8 @@ class CatalogMutation:
                          description="A unit level's own price; null clears it (the level is "
                                      "then priced as factor x its lower level)")
     def set_item_price(self, info: strawberry.Info, item_id: strawberry.ID,
-                       unit_id: strawberry.ID, price: Decimal | None) -> UnitLevelType:
+                       unit_id: strawberry.ID,
+                       price: Decimal | None = None) -> UnitLevelType:
         item = selectors.item_get(company=company(info), item_id=item_id)
         unit = selectors.unit_get(company=company(info), unit_id=unit_id)
         if unit.item_id != item.pk:
