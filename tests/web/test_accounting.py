@@ -507,3 +507,23 @@ def test_a_refused_download_says_why(contador):
     assert contador.get("/accounting/reports/nope/export/csv/").status_code == 404
     assert _client("bodega").get(
         f"/accounting/reports/trial_balance/export/csv/?{YEAR}").status_code == 403
+
+
+def test_the_review_preset_cannot_be_bypassed_from_the_page(platform, demo):
+    """With the seed's general-journal review chosen, a manual entry is posted only by
+    audit + confirm: neither 'post' nor 'save and post' posts it from the page."""
+    from cuadra.documents.services import workflow_setting_set
+    from cuadra.ledger.models import JournalEntry
+
+    workflow_setting_set(company=demo, document_type="JOURNAL_ENTRY", workflow_key="review",
+                         actor=platform.owner)
+    client = _client("contador")
+    posted_before = JournalEntry.objects.filter(company=demo, state="posted").count()
+    draft = journal_entry_create(company=demo, actor=platform.owner, journal="GEN", date=DAY,
+                                 lines=[{"account": "110101", "debit": "5"},
+                                        {"account": "4101", "credit": "5"}])
+    assert client.post(f"/accounting/entries/{draft.pk}/post/").status_code == 400
+    new = form_data([("110101", "", "7", ""), ("4101", "", "", "7")])
+    new["post_now"] = "1"
+    assert client.post("/accounting/entries/new/", new).status_code == 400
+    assert JournalEntry.objects.filter(company=demo, state="posted").count() == posted_before

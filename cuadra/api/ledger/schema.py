@@ -25,9 +25,10 @@ from cuadra.api.ledger.types import (
     TrialBalanceRowType,
     TrialBalanceType,
 )
-from cuadra.core.errors import InvalidTransition, NotFound
+from cuadra.core.errors import NotFound
 from cuadra.ledger import selectors, services
-from cuadra.ledger.models import Journal, JournalEntryReview, Period
+from cuadra.ledger.models import Journal, Period
+from cuadra.ledger.services import review
 from cuadra.tenancy.models import Branch
 
 _UNKNOWN = -1  # an id that is not a number matches no row, so it comes back NOT_FOUND
@@ -60,28 +61,6 @@ def _entry_data(data, *, partial: bool) -> dict:
     if data.lines is not None:
         out["lines"] = [_line(li) for li in data.lines]
     return out
-
-
-def _refuse_post_under_review(company_obj, entry) -> None:
-    """With the review preset (or a review already open on the draft) a manual draft is
-    posted only by confirmJournalEntry, never directly."""
-    from cuadra.ledger.services.review import journal_entry_review_required
-
-    if entry.state != "draft":
-        return  # the service answers a posted entry (idempotent retry or INVALID_TRANSITION)
-    if journal_entry_review_required(company=company_obj) or \
-            JournalEntryReview.objects.filter(company=company_obj, entry=entry).exists():
-        raise InvalidTransition("This company reviews journal entries: audit the entry "
-                                "(auditJournalEntry), then confirm it (confirmJournalEntry) "
-                                "to post it.", field="id")
-
-
-def _refuse_edit_under_review(company_obj, entry) -> None:
-    """An audited draft is what confirm will post: changing it would skip the audit."""
-    review = JournalEntryReview.objects.filter(company=company_obj, entry=entry).first()
-    if review is not None and review.status == "audited":
-        raise InvalidTransition("The entry was audited: step its review back before "
-                                "changing it, then audit and confirm it again.", field="id")
 
 
 @strawberry.type
@@ -150,7 +129,7 @@ class LedgerMutation:
     def update_journal_entry(self, info: strawberry.Info, id: strawberry.ID,
                              input: JournalEntryUpdateInput) -> JournalEntryType:
         entry = selectors.journal_entry_get(company=company(info), entry_id=id)
-        _refuse_edit_under_review(company(info), entry)
+        review.review_refuse_edit(company=company(info), entry=entry)
         return services.journal_entry_update(company=company(info), actor=actor(info),
                                              entry=entry, **_entry_data(input, partial=True))
 
@@ -158,7 +137,7 @@ class LedgerMutation:
     def post_journal_entry(self, info: strawberry.Info, id: strawberry.ID,
                            idempotency_key: str | None = None) -> JournalEntryType:
         entry = selectors.journal_entry_get(company=company(info), entry_id=id)
-        _refuse_post_under_review(company(info), entry)
+        review.review_refuse_direct_post(company=company(info), entry=entry)
         return services.journal_entry_post(company=company(info), actor=actor(info),
                                            entry=entry, idempotency_key=idempotency_key)
 

@@ -122,3 +122,23 @@ def journal_entry_review_reverse(*, company, actor, entry: JournalEntry,
         raise InvalidTransition("The entry is not under review.", field="id")
     return lifecycle.transition(document=review, action="reverse", actor=actor,
                                 comment=comment)
+
+
+def review_refuse_direct_post(*, company, entry: JournalEntry | None = None) -> None:
+    """Under the review preset (or with a review open on the draft) a manual entry is
+    posted only by confirming it, never directly: neither a draft nor a new entry."""
+    if entry is not None and entry.state != EntryState.DRAFT:
+        return  # the posting service answers a posted entry (idempotent retry, or refusal)
+    has_review = entry is not None and JournalEntryReview.objects.filter(
+        company=company, entry=entry).exists()
+    if journal_entry_review_required(company=company) or has_review:
+        raise InvalidTransition("This company reviews journal entries: audit the entry, "
+                                "then confirm it to post it.", field="id")
+
+
+def review_refuse_edit(*, company, entry: JournalEntry) -> None:
+    """An audited draft is what confirm will post: changing it would skip the audit."""
+    review = JournalEntryReview.objects.filter(company=company, entry=entry).first()
+    if review is not None and review.status == "audited":
+        raise InvalidTransition("The entry was audited: step its review back before "
+                                "changing it, then audit and confirm it again.", field="id")

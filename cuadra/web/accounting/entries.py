@@ -27,6 +27,7 @@ from cuadra.ledger import selectors
 from cuadra.ledger import services as ledger
 from cuadra.ledger.enums import EntryState
 from cuadra.ledger.models import Journal, JournalEntry, JournalLine
+from cuadra.ledger.services import review
 from cuadra.web.accounting.common import account_name, can, page, parse_amount, parse_date
 from cuadra.web.actions import field_errors, perform, require
 
@@ -151,6 +152,23 @@ def entry_detail(request, entry_id: int):
     return _detail(request, _entry(request, entry_id))
 
 
+def _post_draft(request, entry):
+    review.review_refuse_direct_post(company=request.active_company, entry=entry)
+    return ledger.journal_entry_post(company=request.active_company, actor=request.user,
+                                     entry=entry)
+
+
+def _update_draft(request, entry, form):
+    review.review_refuse_edit(company=request.active_company, entry=entry)
+    return ledger.journal_entry_update(company=request.active_company, actor=request.user,
+                                       entry=entry, **form.service_data())
+
+
+def _post_new(company, actor, form):
+    review.review_refuse_direct_post(company=company)
+    return ledger.journal_entry_post(company=company, actor=actor, **form.service_data())
+
+
 @login_required
 @require_POST
 def entry_post(request, entry_id: int):
@@ -158,8 +176,7 @@ def entry_post(request, entry_id: int):
     entry = _entry(request, entry_id)
     posted, error = perform(
         request, operation="web_journal_entry_post", path=Path.JOURNAL_ENTRIES,
-        action=Action.POST, write=lambda: ledger.journal_entry_post(
-            company=request.active_company, actor=request.user, entry=entry))
+        action=Action.POST, write=lambda: _post_draft(request, entry))
     if isinstance(error, DomainPermissionDenied):
         return _forbidden(request, error)
     if error:
@@ -331,8 +348,7 @@ def entry_new(request):
         # Save and post in one use case: a refusal leaves no draft behind either.
         result, error = perform(
             request, operation="web_journal_entry_post", path=Path.JOURNAL_ENTRIES,
-            action=Action.POST, write=lambda: ledger.journal_entry_post(
-                company=company, actor=actor, **form.service_data()))
+            action=Action.POST, write=lambda: _post_new(company, actor, form))
     else:
         result, error = perform(
             request, operation="web_journal_entry_create", path=Path.JOURNAL_ENTRIES,
@@ -363,9 +379,7 @@ def entry_edit(request, entry_id: int):
     form = EntryForm.from_post(request.POST)
     _result, error = perform(
         request, operation="web_journal_entry_update", path=Path.JOURNAL_ENTRIES,
-        action=Action.UPDATE, write=lambda: ledger.journal_entry_update(
-            company=request.active_company, actor=request.user, entry=entry,
-            **form.service_data()))
+        action=Action.UPDATE, write=lambda: _update_draft(request, entry, form))
     if isinstance(error, DomainPermissionDenied):
         return _forbidden(request, error)
     if error:
