@@ -11,6 +11,8 @@ import pytest
 from cuadra.access import services as access_services
 from cuadra.api.base import RequirePermission
 from cuadra.api.schema import schema
+from cuadra.demo import catalog as demo_catalog
+from cuadra.demo import contacts as demo_contacts
 from tests.conftest import GraphQLClient, error_codes, row_counts
 from tests.meta import sweep
 
@@ -30,6 +32,10 @@ def tenants(platform, django_user_model):
     # a DEMO API token, so tokenId arguments have something of DEMO to aim at
     access_services.token_create(user=django_user_model.objects.get(username="contador"),
                                  actor=None, name="demo-token")
+    # DEMO rows of every domain, so id arguments aim at real DEMO objects of their type
+    # (without them an id could happen to name one of OTRA's own new rows)
+    for domain in (demo_contacts, demo_catalog):
+        domain.load(company=platform.demo, actor=platform.owner)
     return sweep.Tenants.load(platform.demo, platform.otra)
 
 
