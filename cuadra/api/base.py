@@ -14,13 +14,16 @@ Every query and mutation declares exactly one access extension:
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import strawberry
 from django.db import transaction
-from graphql import GraphQLError
+from graphql import GraphQLError, IntValueNode, StringValueNode
 from strawberry.extensions import FieldExtension, SchemaExtension
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
+from strawberry.types.scalar import ScalarDefinition
 
 from cuadra.access import selectors as access
 from cuadra.access.permissions import Action, Path
@@ -197,3 +200,40 @@ class CuadraSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context=None) -> None:
         unexpected = [e for e in errors if not isinstance(e.original_error, DomainError)]
         super().process_errors(unexpected, execution_context)
+
+
+# --- exact decimals ----------------------------------------------------------------------------
+
+def _parse_exact_decimal(value):
+    """A JSON number reaches Python as a float and has already lost digits past ~15: only
+    strings (and whole numbers) become money."""
+    if isinstance(value, bool | float):
+        raise ValueError('Send decimals as strings, e.g. "12.34": a JSON number is a float '
+                         "and loses digits.")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            parsed = Decimal(value.strip())
+        except InvalidOperation as exc:
+            raise ValueError(f"{value!r} is not a decimal number.") from exc
+        if not parsed.is_finite():
+            raise ValueError(f"{value!r} is not a finite decimal number.")
+        return parsed
+    raise ValueError("Send decimals as strings.")
+
+
+def _parse_exact_decimal_literal(node, variables=None):
+    if isinstance(node, StringValueNode | IntValueNode):
+        return _parse_exact_decimal(node.value if isinstance(node, StringValueNode)
+                                    else int(node.value))
+    raise ValueError('Write decimals as strings, e.g. "12.34".')
+
+
+EXACT_DECIMAL = ScalarDefinition(
+    name="Decimal", description='An exact decimal sent and received as a string, e.g. "12.34"; '
+                                "a JSON number (a float) is refused.",
+    specified_by_url=None, serialize=lambda value: str(value),
+    parse_value=_parse_exact_decimal, parse_literal=_parse_exact_decimal_literal)
+
+SCHEMA_CONFIG = StrawberryConfig(scalar_map={Decimal: EXACT_DECIMAL})

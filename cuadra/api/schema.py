@@ -9,7 +9,7 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from cuadra.api.access.schema import AccessMutation, AccessQuery
 from cuadra.api.approvals.schema import ApprovalsMutation, ApprovalsQuery
-from cuadra.api.base import CuadraSchema, DomainErrorExtension
+from cuadra.api.base import SCHEMA_CONFIG, CuadraSchema, DomainErrorExtension
 from cuadra.api.catalog.schema import CatalogMutation, CatalogQuery
 from cuadra.api.contacts.schema import ContactsMutation, ContactsQuery
 from cuadra.api.core.schema import CoreQuery
@@ -35,6 +35,7 @@ class Mutation(AccessMutation, SequencesMutation, DocumentsMutation, ApprovalsMu
 schema = CuadraSchema(
     query=Query,
     mutation=Mutation,
+    config=SCHEMA_CONFIG,
     # factories, not instances: an extension keeps per-request state (execution_context),
     # so a shared instance would mix up concurrent requests
     extensions=[

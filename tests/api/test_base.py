@@ -46,3 +46,22 @@ def test_a_bad_enum_in_variables_is_graphql_validation_not_internal(as_demo):
     result = as_demo.execute(
         "query($t: DocumentType!) { previewNextNumber(documentType: $t) }", {"t": "NOPE"})
     assert error_codes(result) == ["GRAPHQL_VALIDATION"]
+
+
+CREATE_TAX = """mutation($rate: Decimal!) {
+  createTax(code: "EX", name: "Exacto", rate: $rate) { rate } }"""
+
+
+def test_a_json_number_is_refused_as_money_and_writes_nothing(as_demo, demo):
+    from cuadra.catalog.models import Tax
+
+    before = Tax.objects.filter(company=demo).count()
+    result = as_demo.execute(CREATE_TAX, {"rate": 0.07})
+    assert error_codes(result) == ["GRAPHQL_VALIDATION"]
+    assert "strings" in result["errors"][0]["message"]
+    assert Tax.objects.filter(company=demo).count() == before
+
+
+def test_a_decimal_string_keeps_every_digit(as_demo):
+    result = as_demo.execute(CREATE_TAX, {"rate": "0.0712345678901234567890123"})
+    assert result["data"]["createTax"]["rate"] == "0.0712345678901234567890123"
