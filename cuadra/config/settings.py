@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "cuadra.ledger",
     "cuadra.contacts",
     "cuadra.catalog",
+    "cuadra.sales",
     "cuadra.web",
     "cuadra.demo",
 ]

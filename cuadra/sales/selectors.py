@@ -1,0 +1,124 @@
+"""Reads of the sales domain: documents, what remains to invoice or credit, exposure."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from cuadra.contacts.models import Client
+from cuadra.core.errors import NotFound
+from cuadra.documents.presets import CANCELLED, DRAFT, VOIDED
+from cuadra.sales.models import (
+    SalesCreditNote,
+    SalesCreditNoteLine,
+    SalesInvoice,
+    SalesInvoiceLine,
+    SalesOrder,
+    SalesQuote,
+)
+
+ZERO = Decimal(0)
+# states in which a document no longer counts (its quantities are free again)
+DEAD_STATES = (CANCELLED, VOIDED)
+# states in which an invoice is on the books (simple: issued; five_stage: entry_audit, final)
+POSTED_STATES = ("issued", "entry_audit", "final")
+
+
+def client_exists(*, company, client_id) -> bool:
+    """The checker catalog asks before storing a client price."""
+    return Client.objects.filter(company=company, pk=client_id).exists()
+
+
+def _get(model, *, company, pk, field: str):
+    text = str(pk)
+    row = (model.objects.filter(company=company, pk=int(text)).first()
+           if text.isdigit() else None)
+    if row is None:
+        raise NotFound(f"No such {model._meta.verbose_name}.", field=field)
+    return row
+
+
+def sales_quote_get(*, company, quote_id) -> SalesQuote:
+    return _get(SalesQuote, company=company, pk=quote_id, field="id")
+
+
+def sales_order_get(*, company, order_id) -> SalesOrder:
+    return _get(SalesOrder, company=company, pk=order_id, field="id")
+
+
+def sales_invoice_get(*, company, invoice_id) -> SalesInvoice:
+    return _get(SalesInvoice, company=company, pk=invoice_id, field="id")
+
+
+def sales_credit_note_get(*, company, credit_note_id) -> SalesCreditNote:
+    return _get(SalesCreditNote, company=company, pk=credit_note_id, field="id")
+
+
+def _list(model, company, status, client_id) -> QuerySet:
+    qs = model.objects.filter(company=company)
+    if status:
+        qs = qs.filter(status=status)
+    if client_id:
+        qs = qs.filter(client_id=client_id)
+    return qs.order_by("-date", "-id")
+
+
+def sales_quotes_list(*, company, status=None, client_id=None) -> QuerySet:
+    return _list(SalesQuote, company, status, client_id)
+
+
+def sales_orders_list(*, company, status=None, client_id=None) -> QuerySet:
+    return _list(SalesOrder, company, status, client_id)
+
+
+def sales_invoices_list(*, company, status=None, client_id=None) -> QuerySet:
+    return _list(SalesInvoice, company, status, client_id)
+
+
+def sales_credit_notes_list(*, company, status=None, client_id=None) -> QuerySet:
+    return _list(SalesCreditNote, company, status, client_id)
+
+
+def invoiced_quantities(*, order, exclude_invoice_id=None) -> dict[int, Decimal]:
+    """Per order line id: the quantity on invoices of the order that still count (drafts
+    reserve their quantity; cancelled and voided invoices free it)."""
+    rows = (SalesInvoiceLine.objects.filter(company_id=order.company_id,
+                                            order_line__document=order)
+            .exclude(document__status__in=DEAD_STATES))
+    if exclude_invoice_id is not None:
+        rows = rows.exclude(document_id=exclude_invoice_id)
+    sums: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for line_id, qty in rows.values_list("order_line_id", "quantity"):
+        sums[line_id] += qty
+    return dict(sums)
+
+
+def credited_quantities(*, invoice, exclude_credit_id=None) -> dict[int, Decimal]:
+    """Per invoice line id: the quantity on credit notes of the invoice that still count."""
+    rows = (SalesCreditNoteLine.objects.filter(company_id=invoice.company_id,
+                                               invoice_line__document=invoice)
+            .exclude(document__status__in=DEAD_STATES))
+    if exclude_credit_id is not None:
+        rows = rows.exclude(document_id=exclude_credit_id)
+    sums: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for line_id, qty in rows.values_list("invoice_line_id", "quantity"):
+        sums[line_id] += qty
+    return dict(sums)
+
+
+def client_open_balance(*, company, client) -> Decimal:
+    """What the client owes on credit: posted invoices (cash sales aside) less their posted
+    credit notes. Payments land with the payments issue and will subtract here."""
+    invoiced = sum((t for t in SalesInvoice.objects.filter(
+        company=company, client=client, status__in=POSTED_STATES)
+        .exclude(kind="RECEIPT_TAX_INVOICE").values_list("total", flat=True)), ZERO)
+    credited = sum((t for t in SalesCreditNote.objects.filter(
+        company=company, client=client, status__in=POSTED_STATES)
+        .exclude(invoice__kind="RECEIPT_TAX_INVOICE").values_list("total", flat=True)), ZERO)
+    return invoiced - credited
+
+
+def is_draft(document) -> bool:
+    return document.status == DRAFT
