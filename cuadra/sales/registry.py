@@ -10,7 +10,7 @@ keeps its number."""
 
 from __future__ import annotations
 
-from cuadra.core.errors import ErrorCollector, ValidationError
+from cuadra.core.errors import ErrorCollector, InvalidTransition, ValidationError
 from cuadra.documents import lifecycle
 from cuadra.documents.presets import LEDGER, SIMPLE
 from cuadra.sales import selectors
@@ -38,6 +38,18 @@ def register() -> None:
                                          default_workflow=SIMPLE)
         lifecycle.register_effect(document_type, LEDGER, apply=_check_and_number,
                                   compensate=None, name="sales.number")
+    lifecycle.register_guard(INVOICE_TYPE, None, _refuse_unposting_credited,
+                             name="sales.credited_invoice")
+
+
+def _refuse_unposting_credited(ctx: lifecycle.GuardContext) -> None:
+    """An invoice with live credit notes stays on the books: void the notes first."""
+    if LEDGER not in ctx.transition.compensates:
+        return
+    live = ctx.document.credit_notes.exclude(status__in=selectors.DEAD_STATES)
+    if live.exists():
+        raise InvalidTransition("The invoice has credit notes; void or cancel them first.",
+                                field="action")
 
 
 def _check_and_number(ctx: lifecycle.EffectContext) -> None:

@@ -108,6 +108,19 @@ def credited_quantities(*, invoice, exclude_credit_id=None) -> dict[int, Decimal
     return dict(sums)
 
 
+def credited_amounts(*, invoice) -> dict[int, tuple[Decimal, Decimal]]:
+    """Per invoice line id: (base, tax) on credit notes of the invoice that still count."""
+    rows = (SalesCreditNoteLine.objects.filter(company_id=invoice.company_id,
+                                               invoice_line__document=invoice)
+            .exclude(document__status__in=DEAD_STATES))
+    sums: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for line_id, base, tax in rows.values_list("invoice_line_id", "base_amount",
+                                               "tax_amount"):
+        sums[line_id][0] += base
+        sums[line_id][1] += tax
+    return {k: (v[0], v[1]) for k, v in sums.items()}
+
+
 def client_open_balance(*, company, client) -> Decimal:
     """What the client owes on credit: posted invoices (cash sales aside) less their posted
     credit notes. Payments land with the payments issue and will subtract here."""

@@ -399,9 +399,21 @@ def sales_credit_note_create(*, company, actor, invoice, reason: str, lines=None
         date=date or dt.date.today(), **_copy_header(locked))
     SalesCreditNoteLine.objects.bulk_create([
         SalesCreditNoteLine(company=company, document=note, line_no=n,
-                            **copy_line(by_id[pk], qty, invoice_line_id=pk))
+                            **_credit_values(locked, by_id[pk], qty, used))
         for n, (pk, qty) in enumerate(take.items(), start=1)])
     _refresh_totals(note)
     audit_create(actor=actor, company_id=company.pk, obj=note,
                  operation="credit_note_create")
     return note
+
+
+def _credit_values(invoice, line, qty, used: dict) -> dict:
+    """A credit line's values; crediting what remains of a line credits exactly what
+    remains of its amounts, so partial credits never add up to more than the line by a
+    rounding cent."""
+    values = copy_line(line, qty, invoice_line_id=line.pk)
+    if used.get(line.pk, ZERO) and qty == line.quantity - used[line.pk]:
+        base, tax = selectors.credited_amounts(invoice=invoice).get(line.pk, (ZERO, ZERO))
+        values.update(base_amount=line.base_amount - base, tax_amount=line.tax_amount - tax,
+                      total_amount=line.total_amount - base - tax)
+    return values
