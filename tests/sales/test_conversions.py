@@ -72,7 +72,7 @@ def test_cancelled_invoice_frees_its_quantity(demo, owner, order):
 def test_credit_notes_are_bounded_per_line(demo, owner, order, acct):
     inv = issue(demo, owner, services.sales_order_invoice(company=demo, actor=owner,
                                                           order=order, date=DAY))
-    l1, l2 = inv.lines.order_by("line_no")
+    _, l2 = inv.lines.order_by("line_no")
     note = services.sales_credit_note_create(
         company=demo, actor=owner, invoice=inv, reason="devolución", date=DAY,
         lines=[{"line_id": l2.pk, "quantity": "1"}])

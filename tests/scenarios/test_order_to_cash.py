@@ -1,0 +1,98 @@
+"""Order to cash, up to invoicing and crediting (payments come with their issue): a
+quote becomes an order, the order is invoiced in two parts, part is credited, a credit
+note is voided; the books hold exact figures after every step."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+
+from cuadra.catalog import services as catalog
+from cuadra.catalog.models import Tax
+from cuadra.contacts import services as contacts
+from cuadra.ledger.models import JournalLine
+from cuadra.sales import services
+
+DAY = dt.date(2025, 3, 14)
+RECEIVABLE, REVENUE, ITBMS = "110201", "4101", "210201"
+
+
+def balances(company) -> dict[str, D]:
+    """Debit minus credit per account code, over every posted line of the company."""
+    out: dict[str, D] = {}
+    for code, debit, credit in JournalLine.objects.filter(
+            company=company, account__code__in=(RECEIVABLE, REVENUE, ITBMS)
+    ).values_list("account__code", "debit", "credit"):
+        out[code] = out.get(code, D(0)) + debit - credit
+    return out
+
+
+def move(doc, action, demo, owner, **kw):
+    services.sales_document_transition(company=demo, actor=owner, document=doc,
+                                       action=action, **kw)
+    doc.refresh_from_db()
+    return doc
+
+
+@pytest.mark.django_db
+def test_quote_to_order_to_invoices_to_credit(demo, platform):
+    owner = platform.owner
+    start = balances(demo)
+
+    def delta():
+        now = balances(demo)
+        return {k: now.get(k, D(0)) - start.get(k, D(0)) for k in (RECEIVABLE, REVENUE, ITBMS)}
+
+    client = contacts.client_create(company=demo, actor=owner, code="OTC-1",
+                                    legal_name="Supermercado Prueba", payment_terms_days=30)
+    arroz = catalog.item_create(company=demo, actor=owner, sku="OTC-ARZ", name="Arroz",
+                                default_tax=Tax.objects.get(company=demo, code="01"),
+                                base_price="2.35")
+    vino = catalog.item_create(company=demo, actor=owner, sku="OTC-VIN", name="Vino",
+                               default_tax=Tax.objects.get(company=demo, code="02"),
+                               base_price="8.99")
+    quote = services.sales_quote_create(
+        company=demo, actor=owner, client=client, date=DAY,
+        lines=[{"item": arroz, "quantity": "20", "discount_percent": "5"},
+               {"item": vino, "quantity": "6"}])
+    # 2.35 x 0.95 = 2.2325 x 20 = 44.65, tax 3.1255 -> 3.13; 8.99 x 6 = 53.94, tax 5.39
+    assert (quote.subtotal, quote.tax_total, quote.total) == (D("98.59"), D("8.52"),
+                                                              D("107.11"))
+    move(quote, "issue", demo, owner)
+    order = move(services.sales_quote_convert_to_order(company=demo, actor=owner,
+                                                       quote=quote, date=DAY),
+                 "issue", demo, owner)
+    assert delta() == {RECEIVABLE: 0, REVENUE: 0, ITBMS: 0}  # quotes and orders never post
+
+    arroz_line, vino_line = order.lines.order_by("line_no")
+    first = move(services.sales_order_invoice(
+        company=demo, actor=owner, order=order, date=DAY,
+        lines=[{"line_id": arroz_line.pk, "quantity": "8"},
+               {"line_id": vino_line.pk, "quantity": "6"}]), "issue", demo, owner)
+    # 2.2325 x 8 = 17.86, tax 1.2502 -> 1.25; vino 53.94 + 5.39
+    assert first.total == D("78.44")
+    assert delta() == {RECEIVABLE: D("78.44"), REVENUE: D("-71.80"), ITBMS: D("-6.64")}
+
+    second = move(services.sales_order_invoice(company=demo, actor=owner, order=order,
+                                               date=DAY), "issue", demo, owner)
+    # the remaining 12 arroz: 26.79, tax 1.8753 -> 1.88
+    assert second.total == D("28.67")
+    assert delta() == {RECEIVABLE: D("107.11"), REVENUE: D("-98.59"), ITBMS: D("-8.52")}
+
+    credit = move(services.sales_credit_note_create(
+        company=demo, actor=owner, invoice=first, reason="2 vinos rotos", date=DAY,
+        lines=[{"line_id": first.lines.get(order_line=vino_line).pk, "quantity": "2"}]),
+        "issue", demo, owner)
+    # 17.98, tax 1.798 -> 1.80
+    assert (credit.number, credit.total) == ("NC-2025-000001", D("19.78"))
+    assert delta() == {RECEIVABLE: D("87.33"), REVENUE: D("-80.61"), ITBMS: D("-6.72")}
+
+    services.sales_document_void(company=demo, actor=owner, document=credit,
+                                 reason="mal emitida")
+    assert delta() == {RECEIVABLE: D("107.11"), REVENUE: D("-98.59"), ITBMS: D("-8.52")}
+
+    services.sales_document_void(company=demo, actor=owner, document=second,
+                                 reason="duplicada")
+    assert delta() == {RECEIVABLE: D("78.44"), REVENUE: D("-71.80"), ITBMS: D("-6.64")}
