@@ -17,18 +17,21 @@ from cuadra.api.documents.schema import DocumentsMutation, DocumentsQuery
 from cuadra.api.ledger.operations import LedgerOperationsMutation, LedgerOperationsQuery
 from cuadra.api.ledger.reports import LedgerReportsQuery
 from cuadra.api.ledger.schema import LedgerMutation, LedgerQuery
+from cuadra.api.sales.schema import SalesMutation, SalesQuery
 from cuadra.api.sequences.schema import SequencesMutation, SequencesQuery
 
 
 @strawberry.type
 class Query(AccessQuery, CoreQuery, SequencesQuery, DocumentsQuery, ApprovalsQuery,
-            LedgerQuery, LedgerReportsQuery, LedgerOperationsQuery, CatalogQuery, ContactsQuery):
+            LedgerQuery, LedgerReportsQuery, LedgerOperationsQuery, CatalogQuery, ContactsQuery,
+            SalesQuery):
     pass
 
 
 @strawberry.type
 class Mutation(AccessMutation, SequencesMutation, DocumentsMutation, ApprovalsMutation,
-               LedgerMutation, LedgerOperationsMutation, CatalogMutation, ContactsMutation):
+               LedgerMutation, LedgerOperationsMutation, CatalogMutation, ContactsMutation,
+               SalesMutation):
     pass
 
 

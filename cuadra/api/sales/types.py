@@ -1,0 +1,220 @@
+"""GraphQL types of sales documents. Amounts go out as the exact ``Amount`` string;
+inputs take the Decimal scalar (a string: a float is never accepted)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import strawberry
+import strawberry_django
+
+from cuadra.api.ledger.types import Amount
+from cuadra.sales import models as m
+from cuadra.sales.totals import totals_by_rate
+
+
+@strawberry.type(name="SalesRateTotal")
+class RateTotalType:
+    tax_code: str
+    rate: Amount
+    base: Amount
+    tax: Amount
+
+
+@strawberry.interface(name="SalesLine")
+class SalesLineFields:
+    id: strawberry.ID
+    line_no: int
+    description: str
+    quantity: Amount
+    unit_price: Amount
+    discount_percent: Amount
+    tax_rate: Amount
+    tax_inclusive: bool
+    base_amount: Amount
+    tax_amount: Amount
+    total_amount: Amount
+
+    @strawberry.field
+    def item_id(self) -> strawberry.ID | None:
+        return self.item_id
+
+    @strawberry.field
+    def unit_id(self) -> strawberry.ID | None:
+        return self.unit_id
+
+    @strawberry.field
+    def tax_id(self) -> strawberry.ID | None:
+        return self.tax_id
+
+
+@strawberry_django.type(m.SalesQuoteLine, name="SalesQuoteLine")
+class QuoteLineType(SalesLineFields):
+    pass
+
+
+@strawberry_django.type(m.SalesOrderLine, name="SalesOrderLine")
+class OrderLineType(SalesLineFields):
+    @strawberry.field
+    def order_line_id(self) -> strawberry.ID | None:
+        return None
+
+
+@strawberry_django.type(m.SalesInvoiceLine, name="SalesInvoiceLine")
+class InvoiceLineType(SalesLineFields):
+    @strawberry.field
+    def order_line_id(self) -> strawberry.ID | None:
+        return self.order_line_id
+
+
+@strawberry_django.type(m.SalesCreditNoteLine, name="SalesCreditNoteLine")
+class CreditLineType(SalesLineFields):
+    @strawberry.field
+    def invoice_line_id(self) -> strawberry.ID:
+        return self.invoice_line_id
+
+
+@strawberry.interface(name="SalesDocument")
+class SalesDocumentFields:
+    id: strawberry.ID
+    status: str
+    number: str
+    date: dt.date
+    currency: str
+    notes: str
+    subtotal: Amount
+    tax_total: Amount
+    total: Amount
+
+    @strawberry.field
+    def client_id(self) -> strawberry.ID:
+        return self.client_id
+
+    @strawberry.field
+    def client_code(self) -> str:
+        return self.client.code
+
+    @strawberry.field
+    def totals_by_rate(self) -> list[RateTotalType]:
+        return [RateTotalType(tax_code=r.tax_code, rate=r.rate, base=r.base, tax=r.tax)
+                for r in totals_by_rate(self.lines.select_related("tax"))]
+
+
+@strawberry_django.type(m.SalesQuote, name="SalesQuote")
+class QuoteType(SalesDocumentFields):
+    valid_until: dt.date | None
+    lines: list[QuoteLineType]
+
+
+@strawberry_django.type(m.SalesOrder, name="SalesOrder")
+class OrderType(SalesDocumentFields):
+    lines: list[OrderLineType]
+
+    @strawberry.field
+    def quote_id(self) -> strawberry.ID | None:
+        return self.quote_id
+
+
+@strawberry_django.type(m.SalesInvoice, name="SalesInvoice")
+class InvoiceType(SalesDocumentFields):
+    kind: str
+    due_date: dt.date | None
+    lines: list[InvoiceLineType]
+
+    @strawberry.field
+    def order_id(self) -> strawberry.ID | None:
+        return self.order_id
+
+    @strawberry.field
+    def journal_entry_id(self) -> strawberry.ID | None:
+        return self.journal_entry_id
+
+
+@strawberry_django.type(m.SalesCreditNote, name="SalesCreditNote")
+class CreditNoteType(SalesDocumentFields):
+    reason: str
+    lines: list[CreditLineType]
+
+    @strawberry.field
+    def invoice_id(self) -> strawberry.ID:
+        return self.invoice_id
+
+
+@strawberry.type(name="SalesInvoicePayload")
+class InvoicePayload:
+    invoice: InvoiceType
+    warnings: list[str]
+
+
+@strawberry.input(name="SalesLineInput")
+class LineInput:
+    quantity: Decimal
+    item_id: strawberry.ID | None = None
+    unit_id: strawberry.ID | None = None
+    description: str | None = None
+    unit_price: Decimal | None = None
+    discount_percent: Decimal | None = None
+    tax_id: strawberry.ID | None = strawberry.UNSET
+    tax_inclusive: bool = False
+
+    def as_data(self) -> dict:
+        data = {"item": self.item_id, "unit": self.unit_id, "description": self.description,
+                "quantity": self.quantity, "unit_price": self.unit_price,
+                "discount_percent": self.discount_percent,
+                "tax_inclusive": self.tax_inclusive}
+        if self.tax_id is not strawberry.UNSET:
+            data["tax"] = self.tax_id
+        return data
+
+
+@strawberry.input(name="SalesDocumentInput")
+class DocumentInput:
+    client_id: strawberry.ID
+    lines: list[LineInput]
+    date: dt.date | None = None
+    currency: str | None = None
+    branch_id: strawberry.ID | None = None
+    salesperson_id: strawberry.ID | None = None
+    notes: str | None = None
+    kind: str | None = None
+    due_date: dt.date | None = None
+    payment_account_id: strawberry.ID | None = None
+    valid_until: dt.date | None = None
+
+    def as_data(self) -> dict:
+        data = {"date": self.date, "currency": self.currency, "branch": self.branch_id,
+                "salesperson": self.salesperson_id, "notes": self.notes, "kind": self.kind,
+                "due_date": self.due_date, "payment_account": self.payment_account_id,
+                "valid_until": self.valid_until}
+        return {k: v for k, v in data.items() if v is not None}
+
+
+@strawberry.input(name="SalesDocumentUpdateInput")
+class DocumentUpdateInput:
+    client_id: strawberry.ID | None = None
+    lines: list[LineInput] | None = None
+    date: dt.date | None = None
+    currency: str | None = None
+    notes: str | None = None
+    salesperson_id: strawberry.ID | None = None
+    kind: str | None = None
+    due_date: dt.date | None = None
+
+
+@strawberry.input(name="OrderLineQuantityInput")
+class OrderLineQuantity:
+    order_line_id: strawberry.ID
+    quantity: Decimal
+
+
+@strawberry.input(name="InvoiceLineQuantityInput")
+class InvoiceLineQuantity:
+    invoice_line_id: strawberry.ID
+    quantity: Decimal
+
+
+@strawberry.input(name="SalesDocumentFilter")
+class DocumentFilter:
+    status: str | None = None
+    client_id: strawberry.ID | None = None
