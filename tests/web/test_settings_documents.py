@@ -107,3 +107,9 @@ def test_an_unknown_workflow_is_refused_and_audited(owner, demo):
     assert workflow_for(company=demo, document_type="TEST_DOCUMENT").key == before
     refusal = AuditLog.objects.filter(company_id=demo.pk, action="refused").latest("id")
     assert refusal.operation == "web_workflow_preset_set"
+
+
+def test_the_page_title_is_plain_text(owner):
+    html = owner.get(URL).content.decode()
+    title = html[html.index("<title>"):html.index("</title>")]
+    assert title == "<title>Configuración → Documentos · Cuadra"
