@@ -32,6 +32,12 @@ class AccountRole(models.TextChoices):
     FX_GAIN_LOSS = "FX_GAIN_LOSS"
     ROUNDING = "ROUNDING"
     SUSPENSE = "SUSPENSE"
+    GRNI = "GRNI", "Goods received not invoiced"
+    GOODS_IN_TRANSIT = "GOODS_IN_TRANSIT"
+    INVENTORY_LOSS = "INVENTORY_LOSS", "Inventory loss (shrinkage, spoilage, count differences)"
+    EXPENSE = "EXPENSE", "Default operating expense"
+    CUSTOMER_ADVANCE = "CUSTOMER_ADVANCE", "Customer advances (unapplied client credit)"
+    SUPPLIER_ADVANCE = "SUPPLIER_ADVANCE", "Supplier advances (unapplied supplier credit)"
 
 
 class JournalKind(models.TextChoices):

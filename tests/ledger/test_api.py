@@ -32,7 +32,7 @@ def _input(demo, amount="12.34", date="2025-03-14"):
 def test_accounts_list(as_demo):
     data = as_demo.execute("{ accounts(postableOnly: true) { code nameEs role isGroup } }")
     accounts = data["data"]["accounts"]
-    assert len(accounts) == 91
+    assert len(accounts) == 94
     assert {"code": "110103", "nameEs": "Banco - cuenta corriente", "role": "BANK",
             "isGroup": False} in accounts
 
@@ -102,7 +102,7 @@ def test_permissions(platform, demo):
     assert error_codes(sales.execute(CREATE, {"input": _input(demo)})) == ["PERMISSION_DENIED"]
     assert error_codes(sales.execute("{ accounts { code } }")) == ["PERMISSION_DENIED"]
     auditor = GraphQLClient().login("auditor", company="DEMO")
-    assert len(auditor.execute("{ accounts { code } }")["data"]["accounts"]) == 121
+    assert len(auditor.execute("{ accounts { code } }")["data"]["accounts"]) == 124
     assert error_codes(auditor.execute(CREATE, {"input": _input(demo)})) == [
         "PERMISSION_DENIED"]
     accountant = GraphQLClient().login("contador", company="DEMO")

@@ -260,7 +260,7 @@ def test_other_companies_get_the_ifrs_chart(platform, owner):
     company = tenancy.company_create(organization=platform.demo.organization, code="EG1",
                                      name="Cairo Trading", country="EG", base_currency="EGP",
                                      actor=owner)
-    assert Account.objects.filter(company=company).count() == 48
+    assert Account.objects.filter(company=company).count() == 52
     assert Account.objects.get(company=company, role="RETAINED_EARNINGS").code == "3200"
 
 

@@ -5,7 +5,7 @@ from tests.ledger.conftest import DAY
 
 
 def test_books_setup_and_post(demo, otra, post):
-    assert Account.objects.filter(company=demo).count() == 121
+    assert Account.objects.filter(company=demo).count() == 124
     assert Journal.objects.filter(company=demo).count() == 6
     e = post(("110101", "100.50", None), ("4101", None, "100.50"))
     assert e.number == "AS-2025-000001"
