@@ -3,8 +3,10 @@
 The twelve months before today, week by week: quotes (half become orders, invoiced in one
 or two parts), direct invoices and tax invoices of two to five catalog lines at the
 clients' prices, a cash sale (receipt-tax-invoice) most weeks, a partial credit note most
-months; everything issued, so numbered and posted. Payments (with some bounced cheques)
-follow when the payments module is present. A seeded generator makes every run build the
+months; everything issued, so numbered and posted. Then the collections: most invoices
+older than their terms are paid in full, some in part, a few are still open; one payment
+in ten is a cheque, and one cheque in four bounces (failed after it succeeded: reversed,
+its allocations undone). A seeded generator makes every run build the
 same documents; an idempotency key on each issue (``demo-sales:<n>``) makes a second
 ``cuadra demo`` add nothing.
 """
@@ -18,8 +20,9 @@ from django.utils import timezone
 
 from cuadra.catalog.models import Item
 from cuadra.contacts.models import Client
-from cuadra.sales import services
-from cuadra.sales.enums import InvoiceKind
+from cuadra.core.money import CENT
+from cuadra.sales import payment_services, services
+from cuadra.sales.enums import InvoiceKind, PaymentMethod
 from cuadra.sales.models import SalesInvoice
 
 WEEKS = 52
@@ -101,6 +104,37 @@ def _week(ctx, date: dt.date, week: int) -> None:
         _credit(ctx, date, rng.choice(ctx["invoices"][-8:]))
 
 
+def _collections(ctx, today: dt.date) -> list[tuple]:
+    """(date, invoice, amount, method) of the year's payments, in date order (receipt
+    numbers follow their dates)."""
+    rng, out = ctx["rng"], []
+    for invoice in ctx["invoices"]:
+        invoice.refresh_from_db()
+        due = invoice.due_date or invoice.date
+        roll = rng.random()
+        if due + dt.timedelta(days=5) >= today or roll < 0.12 or invoice.amount_due <= 0:
+            continue
+        amount = invoice.amount_due if roll > 0.3 else (invoice.amount_due / 2).quantize(CENT)
+        method = PaymentMethod.CHEQUE if rng.random() < 0.1 else PaymentMethod.BANK_TRANSFER
+        day = max(due - dt.timedelta(days=rng.randint(0, 10)), invoice.date)
+        out.append((day, invoice, amount, method))
+    return sorted(out, key=lambda row: (row[0], row[1].pk))
+
+
+def _pay(ctx, today: dt.date) -> None:
+    company, actor = ctx["company"], ctx["actor"]
+    for k, (day, invoice, amount, method) in enumerate(_collections(ctx, today)):
+        payment = payment_services.payment_register(
+            company=company, actor=actor, client=invoice.client, amount=amount,
+            method=method, date=day, reference=f"REF-{k + 1:05d}",
+            allocations=[{"invoice": invoice, "amount": amount}],
+            idempotency_key=f"demo-sales-payment:{k + 1}")
+        if method == PaymentMethod.CHEQUE and k % 4 == 0:
+            payment_services.payment_fail(company=company, actor=actor, payment=payment,
+                                          reason="Cheque devuelto por fondos insuficientes",
+                                          date=min(payment.date + dt.timedelta(days=3), today))
+
+
 def load(*, company, actor, today: dt.date | None = None) -> int:
     """Issue the year of sales; returns how many invoices are new (0 when loaded)."""
     if SalesInvoice.objects.filter(company=company, issue_key__startswith="demo-sales:"
@@ -116,4 +150,5 @@ def load(*, company, actor, today: dt.date | None = None) -> int:
     first = today - dt.timedelta(weeks=WEEKS)
     for week in range(WEEKS):
         _week(ctx, first + dt.timedelta(weeks=week), week)
+    _pay(ctx, today)
     return SalesInvoice.objects.filter(company=company).count()

@@ -10,8 +10,15 @@ from cuadra.demo import contacts as demo_contacts
 from cuadra.demo import sales as demo_sales
 from cuadra.ledger.models import JournalEntry, JournalLine
 from cuadra.ledger.selectors import ledger_verify
-from cuadra.sales.enums import InvoiceKind
-from cuadra.sales.models import SalesCreditNote, SalesInvoice, SalesOrder, SalesQuote
+from cuadra.sales.enums import InvoiceKind, PaymentState, PaymentStatus
+from cuadra.sales.models import (
+    Payment,
+    SalesCreditNote,
+    SalesInvoice,
+    SalesOrder,
+    SalesQuote,
+)
+from cuadra.sales.payment_services import invoice_payment_figures
 from tests.conftest import row_counts
 
 TODAY = dt.date(2026, 11, 21)
@@ -33,17 +40,22 @@ def test_a_year_of_sales_is_issued_posted_once(demo, platform):
     assert set(invoices.values_list("kind", flat=True)) == set(InvoiceKind.values)
     first, last = (invoices.order_by(o).first().date for o in ("date", "-date"))
     assert (first, last) == (TODAY - dt.timedelta(weeks=52), TODAY - dt.timedelta(weeks=1))
-    # every issued document is posted, and the receivable holds exactly the credit sales
-    # less their credit notes
+    # every issued document is posted; the receivable holds exactly what the invoices
+    # still ask for, and each stored payment state equals a fresh recomputation
     assert invoices.filter(journal_entry__isnull=True).count() == 0
     receivable = JournalLine.objects.filter(company=demo, account__role="RECEIVABLE")
-    owed = sum((i.total for i in invoices.exclude(kind=InvoiceKind.RECEIPT_TAX_INVOICE)),
-               Decimal(0))
-    credited = sum((c.total for c in SalesCreditNote.objects.filter(company=demo)
-                    .exclude(invoice__kind=InvoiceKind.RECEIPT_TAX_INVOICE)), Decimal(0))
-    assert sum((li.debit - li.credit for li in receivable), Decimal(0)) == owed - credited
+    assert sum((li.debit - li.credit for li in receivable), Decimal(0)) == sum(
+        (i.amount_due for i in invoices), Decimal(0)) > 0
+    for invoice in invoices:
+        assert (invoice.amount_credited, invoice.amount_paid, invoice.payment_state) == \
+            invoice_payment_figures(invoice)
+    assert set(invoices.values_list("payment_state", flat=True)) == set(PaymentState.values)
+    payments = Payment.objects.filter(company=demo)
+    assert set(payments.values_list("status", flat=True)) == {PaymentStatus.SUCCEEDED,
+                                                              PaymentStatus.FAILED}
     assert JournalEntry.objects.filter(company=demo).count() == (
-        invoices.count() + SalesCreditNote.objects.filter(company=demo).count())
+        invoices.count() + SalesCreditNote.objects.filter(company=demo).count()
+        + payments.count() + payments.filter(status=PaymentStatus.FAILED).count())
     assert ledger_verify(company=demo).ok
     before = row_counts(exclude=())
     assert _load(demo, platform) == 0
