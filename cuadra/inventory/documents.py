@@ -262,17 +262,24 @@ def transfer_cost_difference(transfer: StockTransfer) -> Decimal:
 
 # --- create / move services ----------------------------------------------------------------
 
+def _pk(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _line_values(errors: ErrorCollector, company, i: int, data: dict, *, qty_key: str,
                  needs_cost: bool = False) -> dict:
     path = f"lines[{i}]."
     item = data.get("item")
     if not isinstance(item, Item):
-        item = Item.objects.filter(company=company, pk=data.get("item_id")).first()
+        item = Item.objects.filter(company=company, pk=_pk(data.get("item_id"))).first()
     if item is None or item.company_id != company.pk:
         errors.add(f"{path}itemId", "No such item in this company.")
     unit = data.get("unit")
     if unit is None and data.get("unit_id") is not None:
-        unit = ItemUnit.objects.filter(company=company, pk=data["unit_id"]).first()
+        unit = ItemUnit.objects.filter(company=company, pk=_pk(data["unit_id"])).first()
         if unit is None:
             errors.add(f"{path}unitId", "No such unit level.")
     if unit is not None and item is not None and unit.item_id != item.pk:
@@ -299,7 +306,7 @@ def _line_values(errors: ErrorCollector, company, i: int, data: dict, *, qty_key
 
 def _warehouse(errors, company, value, field: str) -> Warehouse | None:
     wh = value if isinstance(value, Warehouse) else Warehouse.objects.filter(
-        company=company, pk=value).first()
+        company=company, pk=_pk(value)).first()
     if wh is None or wh.company_id != company.pk:
         errors.add(field, "No such warehouse in this company.")
         return None
@@ -325,7 +332,14 @@ def stock_adjustment_create(*, company, actor, kind: str, warehouse, date, lines
     if kind not in AdjustmentKind.values:
         errors.add("kind", f"Choose one of {', '.join(AdjustmentKind.values)}.")
     wh = _warehouse(errors, company, warehouse, "warehouseId")
-    if counter_account is not None and counter_account.company_id != company.pk:
+    if counter_account is not None and not hasattr(counter_account, "pk"):
+        from cuadra.ledger.models import Account
+
+        counter_account = Account.objects.filter(company=company, is_group=False,
+                                                 pk=_pk(counter_account)).first()
+        if counter_account is None:
+            errors.add("counterAccountId", "No such postable account in this company.")
+    elif counter_account is not None and counter_account.company_id != company.pk:
         errors.add("counterAccountId", "No such account in this company.")
     if not lines:
         errors.add("lines", "Add at least one line.")
