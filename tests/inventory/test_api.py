@@ -8,8 +8,9 @@ from tests.conftest import error_codes
 
 CREATE_ADJ = """mutation($input: StockAdjustmentInput!) { createStockAdjustment(input: $input)
   { id status number kind lines { quantity unitCost } } }"""
-ISSUE_ADJ = """mutation($id: ID!, $key: String) { issueStockAdjustment(id: $id, idempotencyKey: $key)
-  { id status number totalCost journalEntryId } }"""
+ISSUE_ADJ = """mutation($id: ID!, $key: String) {
+  issueStockAdjustment(id: $id, idempotencyKey: $key) {
+    id status number totalCost journalEntryId } }"""
 
 
 def _adjust(client, warehouse_id, kind, lines, date="2025-03-14"):
