@@ -197,3 +197,15 @@ def test_inventory_ledger_running_totals(demo, jugo, principal, receive, issue):
                                        date_from=dt.date(2025, 1, 12))
     assert [(r.running_quantity, r.running_value) for r in later] == [
         (D(6), D("12.00")), (D(8), D("18.00"))]
+
+
+def test_verify_command_names_what_differs(demo, jugo, receive, capsys):
+    from django.core.management import call_command
+
+    call_command("inventory", "verify", "--company", "DEMO")
+    assert capsys.readouterr().out == "DEMO: OK stock value 0\n"
+    receive(jugo, "2", "1.50")  # a bare move, posted by nobody
+    with pytest.raises(SystemExit) as exc:
+        call_command("inventory", "verify", "--company", "DEMO")
+    assert exc.value.code == 1
+    assert capsys.readouterr().out == "DEMO: stock value 3.00 != inventory accounts 0.00\n"
