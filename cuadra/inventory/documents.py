@@ -160,7 +160,8 @@ def _adjustment_stock(ctx) -> None:
             move = services.stock_issue(**common)
         total += abs(move.value)
     doc.total_cost = total
-    doc.save(update_fields=["total_cost", "updated_at"])
+    doc.approved_by = doc.approved_by or ctx.actor  # seed 001: who approved the movement
+    doc.save(update_fields=["total_cost", "approved_by", "updated_at"])
 
 
 def _adjustment_post(ctx) -> None:

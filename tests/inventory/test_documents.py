@@ -45,8 +45,9 @@ def stocked(demo, owner, principal, jugo, caja):
                    [{"item": jugo, "unit": caja, "quantity": D(10), "unit_cost": D("10.00")}])
 
 
-def test_storage_in_is_numbered_and_posted(demo, stocked):
-    assert stocked.status == "issued"
+def test_storage_in_is_numbered_and_posted(demo, owner, stocked):
+    assert (stocked.status, stocked.employee, stocked.approved_by) == ("issued", "Ana Bodega",
+                                                                        owner)
     assert stocked.number.startswith("AJU-2025-")
     assert stocked.total_cost == D("100.00")
     assert _entry(stocked.journal_entry) == [("INVENTORY", D("100.00"), D(0)),
