@@ -222,3 +222,48 @@ def stock_transfer_get(*, company, transfer_id) -> StockTransfer:
 
 def inventory_count_get(*, company, count_id) -> InventoryCount:
     return _doc_get(InventoryCount, company=company, pk=count_id, field="id")
+
+
+# --- reports -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MovementRow:
+    item_id: int
+    warehouse_id: int
+    quantity_in: Decimal
+    quantity_out: Decimal
+    value_in: Decimal
+    value_out: Decimal
+
+
+def movement_summary(*, company, date_from: dt.date, date_to: dt.date,
+                     warehouse_id=None) -> list[MovementRow]:
+    """In and out per (item, warehouse) between two dates (value-only moves count on the
+    side of their sign)."""
+    moves = StockMove.objects.filter(Q(company=company) & _filters(None, warehouse_id),
+                                     date__gte=date_from, date__lte=date_to)
+    ins = {(r["item_id"], r["warehouse_id"]): (r["q"] or ZERO, r["v"] or ZERO) for r in (
+        moves.filter(Q(quantity__gt=0) | Q(quantity=0, value__gt=0))
+        .values("item_id", "warehouse_id")
+        .annotate(q=DecimalSum("quantity"), v=DecimalSum("value")).order_by())}
+    outs = {(r["item_id"], r["warehouse_id"]): (r["q"] or ZERO, r["v"] or ZERO) for r in (
+        moves.filter(Q(quantity__lt=0) | Q(quantity=0, value__lt=0))
+        .values("item_id", "warehouse_id")
+        .annotate(q=DecimalSum("quantity"), v=DecimalSum("value")).order_by())}
+    zero = (ZERO, ZERO)
+    return [MovementRow(item, wh, ins.get((item, wh), zero)[0],
+                        -outs.get((item, wh), zero)[0], ins.get((item, wh), zero)[1],
+                        -outs.get((item, wh), zero)[1])
+            for item, wh in sorted(set(ins) | set(outs))]
+
+
+def slow_movers(*, company, as_of: dt.date, days: int = 90) -> list[StockRow]:
+    """Stock on hand at ``as_of`` of (item, warehouse) with no issue in the ``days``
+    before it, largest value first."""
+    since = as_of - dt.timedelta(days=days)
+    moving = set(StockMove.objects.filter(company=company, kind="issue", date__gt=since,
+                                          date__lte=as_of)
+                 .values_list("item_id", "warehouse_id"))
+    rows = [r for r in stock_on_hand(company=company, as_of=as_of)
+            if r.quantity > 0 and (r.item_id, r.warehouse_id) not in moving]
+    return sorted(rows, key=lambda r: (-r.value, r.item_id, r.warehouse_id))

@@ -499,3 +499,37 @@ def stock_snapshots_close(*, company, period_end: dt.date) -> int:
             company=company, item_id=row.item_id, warehouse_id=row.warehouse_id,
             period_end=period_end, defaults={"quantity": row.quantity, "value": row.value})
     return len(rows)
+
+
+# --- returns -----------------------------------------------------------------------------
+
+@transaction.atomic
+def stock_return(*, company, actor, item, warehouse, quantity, unit=None, date,
+                 source_type: str, source_id, of_source_type: str, of_source_id
+                 ) -> StockMove:
+    """Goods coming back from an earlier issue (a sales credit note): a receipt at the
+    cost the issues of ``of_source`` took for this item (their value / quantity), so a
+    full return puts back exactly what left. Refuses a return document that takes back
+    more than was issued (the bound across several return documents is the caller's, e.g.
+    sales' credited quantities)."""
+    issued = list(StockMove.objects.filter(
+        company=company, item=item, source_type=of_source_type, source_id=str(of_source_id),
+        kind=MoveKind.ISSUE, reversals__isnull=True))
+    out_qty = -sum((m.quantity for m in issued), ZERO)
+    out_value = -sum((m.value for m in issued), ZERO) - sum(
+        (a.value for m in issued for a in m.adjustments.all()), ZERO)
+    base_qty, _ = _check_common(company=company, item=item, warehouse=warehouse,
+                                quantity=quantity, unit=unit, date=date,
+                                source_type=source_type, source_id=source_id)
+    returned = sum((m.quantity for m in StockMove.objects.filter(
+        company=company, item=item, source_type=source_type, source_id=str(source_id),
+        kind=MoveKind.RECEIPT, reversals__isnull=True)), ZERO)
+    if out_qty <= 0 or base_qty + returned > out_qty:
+        raise ValidationError(f"{item.sku}: {out_qty.normalize():f} issued by the original "
+                              "document; a return cannot exceed it.", field="quantity")
+    value = out_value if base_qty == out_qty else \
+        (out_value * base_qty / out_qty).quantize(QUANTUM, rounding=ROUND_HALF_UP)
+    return stock_receive(company=company, actor=actor, item=item, warehouse=warehouse,
+                         quantity=base_qty, unit_cost=(out_value / out_qty).quantize(
+                             COST_QUANTUM), value=value, date=date, source_type=source_type,
+                         source_id=source_id)

@@ -209,3 +209,38 @@ def test_verify_command_names_what_differs(demo, jugo, receive, capsys):
         call_command("inventory", "verify", "--company", "DEMO")
     assert exc.value.code == 1
     assert capsys.readouterr().out == "DEMO: stock value 3.00 != inventory accounts 0.00\n"
+
+
+def test_return_comes_back_at_the_issue_cost(demo, owner, jugo, principal, receive, issue):
+    receive(jugo, "10", "2.00", source="R1")
+    receive(jugo, "10", "3.00", source="R2")
+    issue(jugo, "15", source="INV-1")  # 35.00
+    ret = services.stock_return(company=demo, actor=owner, item=jugo, warehouse=principal,
+                                quantity=D(3), date=DAY, source_type="CREDIT",
+                                source_id="CN-1", of_source_type="TEST_ISSUE",
+                                of_source_id="INV-1")
+    assert (ret.quantity, ret.value) == (D(3), D("7.00"))  # 35 x 3 / 15
+    with pytest.raises(ValidationError) as exc:
+        services.stock_return(company=demo, actor=owner, item=jugo, warehouse=principal,
+                              quantity=D(13), date=DAY, source_type="CREDIT",
+                              source_id="CN-1", of_source_type="TEST_ISSUE",
+                              of_source_id="INV-1")
+    assert exc.value.field == "quantity"
+    rest = services.stock_return(company=demo, actor=owner, item=jugo, warehouse=principal,
+                                 quantity=D(12), date=DAY, source_type="CREDIT",
+                                 source_id="CN-2", of_source_type="TEST_ISSUE",
+                                 of_source_id="INV-1")
+    assert rest.value == D("28.00")
+
+
+def test_movement_summary_and_slow_movers(demo, jugo, arroz, principal, receive, issue):
+    receive(jugo, "10", "2.00", date=dt.date(2025, 1, 5), source="R1")
+    receive(arroz, "4", "1.00", date=dt.date(2025, 1, 5), source="R2")
+    issue(jugo, "3", date=dt.date(2025, 3, 1))
+    rows = selectors.movement_summary(company=demo, date_from=dt.date(2025, 1, 1),
+                                      date_to=dt.date(2025, 3, 31))
+    assert [(r.item_id, r.quantity_in, r.quantity_out, r.value_in, r.value_out)
+            for r in rows] == [(jugo.pk, D(10), D(3), D("20.00"), D("6.00")),
+                               (arroz.pk, D(4), D(0), D("4.00"), D(0))]
+    slow = selectors.slow_movers(company=demo, as_of=dt.date(2025, 3, 31), days=60)
+    assert [(r.item_id, r.quantity, r.value) for r in slow] == [(arroz.pk, D(4), D("4.00"))]
