@@ -14,6 +14,7 @@ from cuadra.api.catalog.schema import CatalogMutation, CatalogQuery
 from cuadra.api.contacts.schema import ContactsMutation, ContactsQuery
 from cuadra.api.core.schema import CoreQuery
 from cuadra.api.documents.schema import DocumentsMutation, DocumentsQuery
+from cuadra.api.inventory.schema import InventoryMutation, InventoryQuery
 from cuadra.api.ledger.operations import LedgerOperationsMutation, LedgerOperationsQuery
 from cuadra.api.ledger.reports import LedgerReportsQuery
 from cuadra.api.ledger.schema import LedgerMutation, LedgerQuery
@@ -24,14 +25,14 @@ from cuadra.api.sequences.schema import SequencesMutation, SequencesQuery
 @strawberry.type
 class Query(AccessQuery, CoreQuery, SequencesQuery, DocumentsQuery, ApprovalsQuery,
             LedgerQuery, LedgerReportsQuery, LedgerOperationsQuery, CatalogQuery, ContactsQuery,
-            SalesQuery):
+            SalesQuery, InventoryQuery):
     pass
 
 
 @strawberry.type
 class Mutation(AccessMutation, SequencesMutation, DocumentsMutation, ApprovalsMutation,
                LedgerMutation, LedgerOperationsMutation, CatalogMutation, ContactsMutation,
-               SalesMutation):
+               SalesMutation, InventoryMutation):
     pass
 
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "cuadra.ledger",
     "cuadra.contacts",
     "cuadra.catalog",
+    "cuadra.inventory",
     "cuadra.sales",
     "cuadra.web",
     "cuadra.demo",
@@ -153,6 +154,8 @@ CELERY_BEAT_SCHEDULE["approvals-escalate"] = {"task": "cuadra.approvals.escalate
                                            "schedule": 15 * 60.0}
 CELERY_BEAT_SCHEDULE["ledger-recurring-entries"] = {
     "task": "cuadra.ledger.tasks.recurring_entries_post", "schedule": 60 * 60.0}
+CELERY_TASK_ROUTES: dict = {}
+CELERY_TASK_ROUTES["cuadra.inventory.tasks.recost_run"] = {"queue": "recost"}
 
 # --- E-mail ---------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
