@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "cuadra.contacts",
     "cuadra.catalog",
     "cuadra.sales",
+    "cuadra.purchasing",
     "cuadra.web",
     "cuadra.demo",
 ]
