@@ -114,7 +114,8 @@ def supplier_prices_list(*, company, supplier_id=None, item_id=None) -> QuerySet
 def purchasing_settings_get(*, company) -> m.PurchasingSettings:
     """The company's row, or an unsaved one with the defaults (0% tolerances)."""
     return (m.PurchasingSettings.objects.filter(company=company).first()
-            or m.PurchasingSettings(company=company))
+            or m.PurchasingSettings(company=company, receipt_tolerance_percent=ZERO,
+                                    price_tolerance_percent=ZERO))
 
 
 def supplier_price_resolve(*, company, supplier, item, unit, quantity: Decimal,

@@ -48,7 +48,7 @@ def _requisition_lines(company, lines_data, errors) -> list[dict]:
         price = decimal(errors, f"{path}.estimatedPrice", data.get("estimated_price"))
         needed_by = parse_date(data.get("needed_by"), errors, f"{path}.neededBy")
         text = description(data, item)
-        if not text:
+        if ok and not text:
             errors.add(f"{path}.description", "A free-text line needs a description.")
         if price is None and item is not None:
             price = item.cost
