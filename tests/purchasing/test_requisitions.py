@@ -121,3 +121,19 @@ def test_draft_is_not_converted(demo, compras, requisition, supplier):
             company=demo, actor=compras, requisition=requisition,
             lines=[{"line_id": requisition.lines.first().pk, "supplier": supplier.pk}])
     assert exc.value.code == "INVALID_TRANSITION"
+
+
+def test_cancelling_a_submitted_requisition_voids_its_approval(demo, compras, policy,
+                                                               requisition):
+    from cuadra.approvals.models import ApprovalRequest
+
+    services.purchase_requisition_submit(company=demo, actor=compras, requisition=requisition)
+    services.purchase_requisition_move(company=demo, actor=compras, requisition=requisition,
+                                       action="cancel", comment="not needed")
+    requisition.refresh_from_db()
+    assert requisition.status == "cancelled"
+    assert ApprovalRequest.objects.get(document_id=requisition.pk).status == "VOID"
+    with pytest.raises(DomainError) as exc:
+        services.purchase_requisition_move(company=demo, actor=compras,
+                                           requisition=requisition, action="release")
+    assert exc.value.code == "INVALID_TRANSITION"

@@ -205,7 +205,9 @@ class PurchasingMutation:
                                   action: str, comment: str = "") -> t.RequisitionType:
         """close a released requisition, cancel a draft or submitted one."""
         doc = selectors.purchase_requisition_get(company=company(info), requisition_id=id)
-        return _move(info, doc, action, comment)
+        return services.purchase_requisition_move(company=company(info), actor=actor(info),
+                                                  requisition=doc, action=action,
+                                                  comment=comment).document
 
     @strawberry.mutation(extensions=requires(O_, Action.CREATE))
     def convert_purchase_requisition(self, info: strawberry.Info, id: strawberry.ID,

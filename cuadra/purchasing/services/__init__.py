@@ -40,6 +40,7 @@ from cuadra.purchasing.services.receipts import (
 from cuadra.purchasing.services.requisitions import (
     purchase_requisition_convert,
     purchase_requisition_create,
+    purchase_requisition_move,
     purchase_requisition_submit,
     purchase_requisition_update,
 )
@@ -63,7 +64,7 @@ __all__ = [
     "goods_receipt_create", "goods_receipt_issue", "goods_receipt_receive",
     "purchase_order_cancel", "purchase_order_close", "purchase_order_create",
     "purchase_order_issue", "purchase_order_update", "purchase_requisition_convert",
-    "purchase_requisition_create", "purchase_requisition_submit",
+    "purchase_requisition_create", "purchase_requisition_move", "purchase_requisition_submit",
     "purchase_requisition_update", "purchasing_settings_update", "stored_file_put",
     "supplier_credit_create", "supplier_document_void", "supplier_invoice_create",
     "supplier_invoice_from_order", "supplier_invoice_from_receipt",

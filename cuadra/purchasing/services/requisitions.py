@@ -189,3 +189,18 @@ def purchase_requisition_convert(*, company, actor, requisition, lines, date=Non
                                             notes=f"From requisition {row.number}"))
     return orders
 
+
+
+@transaction.atomic
+def purchase_requisition_move(*, company, actor, requisition, action: str,
+                              comment: str = "") -> Result:
+    """``cancel`` a draft or submitted requisition (its approval request is voided) or
+    ``close`` a released one. Submitting, releasing and rejecting have their own paths
+    (submit, the conversion, the approvals inbox)."""
+    same_company(company, requisition)
+    if action not in ("cancel", "close"):
+        raise InvalidTransition("Only cancel or close are taken here.", field="action")
+    if action == "cancel":
+        approvals_void_for(document=requisition, reason=comment or "cancelled", actor=actor)
+    return document_transition(company=company, actor=actor, document=requisition,
+                               action=action, comment=comment)
