@@ -18,6 +18,7 @@ from cuadra.api.inventory.schema import InventoryMutation, InventoryQuery
 from cuadra.api.ledger.operations import LedgerOperationsMutation, LedgerOperationsQuery
 from cuadra.api.ledger.reports import LedgerReportsQuery
 from cuadra.api.ledger.schema import LedgerMutation, LedgerQuery
+from cuadra.api.purchasing.schema import PurchasingMutation, PurchasingQuery
 from cuadra.api.sales.schema import SalesMutation, SalesQuery
 from cuadra.api.sequences.schema import SequencesMutation, SequencesQuery
 
@@ -25,14 +26,14 @@ from cuadra.api.sequences.schema import SequencesMutation, SequencesQuery
 @strawberry.type
 class Query(AccessQuery, CoreQuery, SequencesQuery, DocumentsQuery, ApprovalsQuery,
             LedgerQuery, LedgerReportsQuery, LedgerOperationsQuery, CatalogQuery, ContactsQuery,
-            SalesQuery, InventoryQuery):
+            SalesQuery, PurchasingQuery, InventoryQuery):
     pass
 
 
 @strawberry.type
 class Mutation(AccessMutation, SequencesMutation, DocumentsMutation, ApprovalsMutation,
                LedgerMutation, LedgerOperationsMutation, CatalogMutation, ContactsMutation,
-               SalesMutation, InventoryMutation):
+               SalesMutation, PurchasingMutation, InventoryMutation):
     pass
 
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "cuadra.catalog",
     "cuadra.inventory",
     "cuadra.sales",
+    "cuadra.purchasing",
     "cuadra.web",
     "cuadra.demo",
 ]
