@@ -71,7 +71,7 @@ class Party:
     phone: str = ""
 
 
-def _issuer(company) -> Party:
+def issuer_block(company) -> Party:
     branch = (Branch.objects.filter(company=company, code=HEAD_OFFICE).first()
               or Branch.objects.filter(company=company).exclude(address="")
               .order_by("code").first())
@@ -90,7 +90,7 @@ def _address_lines(address: Address | None) -> list[str]:
     return [line for line in (address.line1, address.line2, place) if line]
 
 
-def _receiver(company, client) -> Party:
+def receiver_block(company, client) -> Party:
     address = (Address.objects.filter(company=company, client=client,
                                       kind=AddressKind.BILLING)
                .order_by("-is_default", "id").first()
@@ -157,7 +157,8 @@ def invoice_pdf_context(*, company, invoice, logo_url: str = "") -> dict:
     lines = _lines(document)
     currency = document.currency.upper()
     return {
-        "company": company, "issuer": _issuer(company), "receiver": _receiver(company, client),
+        "company": company, "issuer": issuer_block(company),
+        "receiver": receiver_block(company, client),
         "client": client, "document": document, "title": document_title(document),
         "number": document.number or pgettext("sales pdf", "(no number: draft)"),
         "is_credit": isinstance(document, SalesCreditNote),
