@@ -180,10 +180,11 @@ def test_csv_export(demo, sales):
     assert name == "sales_by_item_DEMO_2025-03-01_2025-03-31.csv"
     assert content_type.startswith("text/csv")
     rows = list(csv.reader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
-    assert rows[0] == ["SKU", "Item", "Currency", "Quantity (base unit)", "Net", "Tax", "Total",
-                       "Invoices", "Credit notes"]  # no cost or margin for Sales
+    # the default language is Spanish; no cost or margin for Sales
+    assert rows[0] == ["SKU", "Artículo", "Moneda", "Cantidad (unidad base)", "Neto",
+                       "Impuesto", "Total", "Facturas", "Notas de crédito"]
     assert rows[1] == ["T-CAJ", "Cajita", "USD", "42", "49.5", "3.47", "52.97", "3", "0"]
-    assert rows[3] == ["", "(lines without an item)", "USD", "", "10", "0", "10", "1", "0"]
+    assert rows[3] == ["", "(líneas sin artículo)", "USD", "", "10", "0", "10", "1", "0"]
 
 
 def test_xlsx_export_has_numeric_money_and_the_cost_for_the_owner(demo, sales, owner):
@@ -191,7 +192,7 @@ def test_xlsx_export_has_numeric_money_and_the_cost_for_the_owner(demo, sales, o
         company=demo, kind="item", date_from=MARCH_1, date_to=MARCH_31, fmt="xlsx", user=owner)
     ws = load_workbook(io.BytesIO(b"".join(chunks))).active
     header = [c.value for c in ws[1]]
-    assert header[-2:] == ["Cost", "Margin"]
+    assert header[-2:] == ["Costo", "Margen"]
     first = ws[2]
     assert first[0].value == "T-CAJ"
     total, cost = first[6], first[9]
@@ -204,5 +205,5 @@ def test_salesperson_export(demo, sales):
     _name, _type, chunks = sales_report_export(
         company=demo, kind="salesperson", date_from=MARCH_1, date_to=MARCH_31, fmt="csv")
     rows = list(csv.reader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
-    assert [[*r[:2], r[5]] for r in rows[1:]] == [["", "(no salesperson)", "47.99"],
+    assert [[*r[:2], r[5]] for r in rows[1:]] == [["", "(sin vendedor)", "47.99"],
                                                    ["S-ANA", "Ana", "43.56"]]
