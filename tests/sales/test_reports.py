@@ -207,3 +207,72 @@ def test_salesperson_export(demo, sales):
     rows = list(csv.reader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
     assert [[*r[:2], r[5]] for r in rows[1:]] == [["", "(sin vendedor)", "47.99"],
                                                    ["S-ANA", "Ana", "43.56"]]
+
+
+# --- GraphQL -------------------------------------------------------------------------------
+
+SALES_BY_ITEM = """query($from: Date!, $to: Date!, $branch: ID) {
+  salesByItem(dateFrom: $from, dateTo: $to, branchId: $branch) {
+    dateFrom dateTo branchId showCost
+    rows { id key name currency quantity net tax total invoiceCount creditNoteCount cost margin }
+    totals { currency net tax total } } }"""
+
+BY = """query($from: Date!, $to: Date!) {
+  %s(dateFrom: $from, dateTo: $to) { rows { id key name total invoiceCount creditNoteCount } } }"""
+
+MARCH = {"from": "2025-03-01", "to": "2025-03-31"}
+
+
+def test_api_sales_by_item(as_demo, sales, cajita):
+    result = as_demo.execute(SALES_BY_ITEM, MARCH)
+    assert "errors" not in result, result
+    report = result["data"]["salesByItem"]
+    assert report["showCost"] is True and report["branchId"] is None
+    assert report["rows"][0] == {
+        "id": str(cajita.pk), "key": "T-CAJ", "name": "Cajita", "currency": "USD",
+        "quantity": "42", "net": "49.5", "tax": "3.47", "total": "52.97", "invoiceCount": 3,
+        "creditNoteCount": 0, "cost": "33.6", "margin": "15.9"}
+    assert report["rows"][2]["name"] == "(líneas sin artículo)"
+    assert report["rows"][2]["quantity"] is None
+    assert report["totals"] == [{"currency": "USD", "net": "85.48", "tax": "6.07",
+                                 "total": "91.55"}]
+
+
+def test_api_sales_by_client_and_salesperson(as_demo, sales):
+    by_client = as_demo.execute(BY % "salesByClient", MARCH)["data"]["salesByClient"]
+    assert [(r["key"], r["total"], r["invoiceCount"], r["creditNoteCount"])
+            for r in by_client["rows"]] == [("C-T1", "47.99", 2, 0), ("C-B", "43.56", 1, 1)]
+    by_sp = as_demo.execute(BY % "salesBySalesperson", MARCH)["data"]["salesBySalesperson"]
+    assert [(r["id"], r["key"], r["total"]) for r in by_sp["rows"]] == [
+        (None, "", "47.99"), (str(sales["ana"].pk), "S-ANA", "43.56")]
+
+
+def test_api_branch_filter(as_demo, sales):
+    result = as_demo.execute(SALES_BY_ITEM, {**MARCH, "branch": str(sales["colon"].pk)})
+    assert [(r["key"], r["total"]) for r in result["data"]["salesByItem"]["rows"]] == [
+        ("T-CAJ", "1.34")]
+
+
+def test_api_sales_role_sees_no_cost(gql, sales):
+    result = gql.login("ventas", company="DEMO").execute(SALES_BY_ITEM, MARCH)
+    report = result["data"]["salesByItem"]
+    assert report["showCost"] is False
+    assert {(r["cost"], r["margin"]) for r in report["rows"]} == {(None, None)}
+    assert report["rows"][0]["total"] == "52.97"
+
+
+def test_api_refusals(gql, as_otra, as_demo, sales):
+    from tests.conftest import error_codes
+
+    bodega = gql.login("bodega", company="DEMO")
+    for name in ("salesByItem", "salesByClient", "salesBySalesperson"):
+        assert error_codes(bodega.execute(BY % name, MARCH)) == ["PERMISSION_DENIED"]
+    # OTRA sees none of DEMO's sales, and cannot name DEMO's branch
+    assert as_otra.execute(BY % "salesByClient", MARCH)["data"]["salesByClient"]["rows"] == []
+    foreign = as_otra.execute(SALES_BY_ITEM, {**MARCH, "branch": str(sales["colon"].pk)})
+    assert error_codes(foreign) == ["VALIDATION"]
+    # asking for DEMO's figures with OTRA's token is refused outright
+    assert error_codes(as_otra.execute(BY % "salesByClient", MARCH, company="DEMO")) == [
+        "PERMISSION_DENIED"]
+    backwards = as_demo.execute(BY % "salesByClient", {"from": "2025-03-31", "to": "2025-03-01"})
+    assert error_codes(backwards) == ["VALIDATION"]

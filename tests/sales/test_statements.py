@@ -172,3 +172,42 @@ def test_compact_keeps_the_exact_value():
     assert str(compact(D("100.0000"))) == "100"
     tiny = D("0.0000000000000000000000001")
     assert compact(tiny) == tiny
+
+
+# --- GraphQL -------------------------------------------------------------------------------
+
+STATEMENT = """query($client: ID!, $from: Date!, $to: Date!) {
+  customerStatement(clientId: $client, dateFrom: $from, dateTo: $to) {
+    client { code legalName } dateFrom dateTo opening totalDebit totalCredit closing
+    movements { date entryNumber reference label dueDate debit credit balance } } }"""
+
+
+def test_api_customer_statement(as_demo, client, books):
+    result = as_demo.execute(STATEMENT, {"client": str(client.pk), "from": "2025-03-01",
+                                         "to": "2025-03-31"})
+    assert "errors" not in result, result
+    st = result["data"]["customerStatement"]
+    assert st["client"] == {"code": "C-T1", "legalName": "Cliente Prueba"}
+    assert (st["opening"], st["totalDebit"], st["totalCredit"], st["closing"]) == (
+        "32.1", "99.75", "84.99", "46.86")
+    assert [(m["date"], m["reference"], m["debit"], m["credit"], m["balance"])
+            for m in st["movements"]][::4] == [
+        ("2025-03-14", books["march"].number, "89.05", "0", "121.15"),
+        ("2025-03-25", "TRF-0001", "0", "50", "46.86")]
+    assert st["movements"][0]["dueDate"] == "2025-04-13"
+    assert st["movements"][0]["entryNumber"] == books["march"].journal_entry.number
+
+
+def test_api_customer_statement_refusals(gql, as_otra, as_demo, client, books):
+    from tests.conftest import error_codes
+
+    args = {"client": str(client.pk), "from": "2025-03-01", "to": "2025-03-31"}
+    # OTRA cannot read DEMO's client, and nothing of it leaks
+    foreign = as_otra.execute(STATEMENT, args)
+    assert error_codes(foreign) == ["NOT_FOUND"] and foreign["data"] is None
+    bodega = gql.login("bodega", company="DEMO")
+    assert error_codes(bodega.execute(STATEMENT, args)) == ["PERMISSION_DENIED"]
+    assert error_codes(as_demo.execute(STATEMENT, {**args, "client": "nope"})) == [
+        "NOT_FOUND"]
+    backwards = as_demo.execute(STATEMENT, {**args, "from": "2025-04-01"})
+    assert error_codes(backwards) == ["VALIDATION"]
