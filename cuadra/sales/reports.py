@@ -295,7 +295,8 @@ def row_name(report: SalesReport, row: SalesRow) -> str:
     return row.name
 
 
-def _rows(report: SalesReport) -> Iterator[list]:
+def report_values(report: SalesReport) -> Iterator[list]:
+    """Each row's values in :func:`report_columns` order."""
     for row in report.rows:
         values = [row.key, row_name(report, row), row.currency]
         if report.kind == BY_ITEM:
@@ -310,7 +311,7 @@ def report_table(report: SalesReport, company) -> ReportTable:
     title = str(TITLES[report.kind])
     stem = f"sales_by_{report.kind}_{company.code}_{report.date_from}_{report.date_to}"
     return ReportTable(title, re.sub(r"[^A-Za-z0-9_.-]+", "-", stem), report_columns(report),
-                       _rows(report))
+                       report_values(report))
 
 
 _FORMATS = {"csv": (csv_stream, CSV_TYPE), "xlsx": (xlsx_stream, XLSX_TYPE)}
