@@ -28,7 +28,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("purchasing", _("Purchasing")),
     Section("inventory", _("Inventory")),
     Section("accounting", _("Accounting"), url_name="web:accounting_index"),
-    Section("reports", _("Reports")),
+    Section("reports", _("Reports"), url_name="web:reports_index"),
     Section("settings", _("Settings"), url_name="web:settings_documents"),
 )
 

@@ -215,7 +215,7 @@ def test_spanish_by_default_for_demo_even_if_browser_asks_english(client_demo):
 
 def test_company_language_drives_the_pages(client_demo):
     Company.objects.filter(code="DEMO").update(language="en")
-    body = text(client_demo.get("/reports/"))
+    body = text(client_demo.get("/documents/"))
     assert '<html lang="en">' in body
     assert "Not available yet" in body
 

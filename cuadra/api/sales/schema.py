@@ -16,6 +16,7 @@ from strawberry_django.pagination import OffsetPaginated
 from cuadra.access.permissions import Action, Path
 from cuadra.api.base import actor, company, requires
 from cuadra.api.sales.payments import PaymentsMutation, PaymentsQuery
+from cuadra.api.sales.reports import SalesReportsQuery
 from cuadra.api.sales.types import (
     CreditNoteType,
     DocumentFilter,
@@ -54,7 +55,7 @@ def _update(info, document, data: DocumentUpdateInput):
 
 
 @strawberry.type
-class SalesQuery(PaymentsQuery):
+class SalesQuery(PaymentsQuery, SalesReportsQuery):
     @strawberry_django.offset_paginated(OffsetPaginated[QuoteType],
                                         extensions=requires(Q_, Action.VIEW))
     def sales_quotes(self, info: strawberry.Info, filter: DocumentFilter | None = None):
