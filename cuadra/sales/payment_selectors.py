@@ -87,3 +87,16 @@ def invoices_did_not_pass(*, company) -> QuerySet:
     failed = PaymentAllocation.objects.filter(company=company,
                                               payment__status=PaymentStatus.FAILED)
     return SalesInvoice.objects.filter(company=company, pk__in=failed.values("invoice_id"))
+
+
+def invoices_overdue(*, company, as_of, client_id=None) -> QuerySet:
+    """Posted invoices past their due date as of ``as_of`` and not PAID (derived, never
+    stored; cash sales are paid at issue)."""
+    from cuadra.sales.selectors import POSTED_STATES
+
+    qs = (SalesInvoice.objects.filter(company=company, status__in=POSTED_STATES,
+                                      due_date__lt=as_of)
+          .exclude(payment_state="PAID").exclude(kind="RECEIPT_TAX_INVOICE"))
+    if client_id:
+        qs = qs.filter(client_id=client_id)
+    return qs.order_by("due_date", "id")

@@ -305,6 +305,9 @@ def test_a_cash_sale_is_paid_at_issue_and_overdue_is_derived(demo, owner, invoic
     assert inv.due_date == DAY + dt.timedelta(days=30)
     assert not inv.is_overdue(inv.due_date)
     assert inv.is_overdue(inv.due_date + dt.timedelta(days=1))
+    assert list(ps.invoices_overdue(company=demo, as_of=inv.due_date)) == []
+    assert list(ps.invoices_overdue(company=demo, as_of=inv.due_date + dt.timedelta(days=1))
+                ) == [inv]
     draft = invoice_of(issue=False)
     assert (draft.amount_due, draft.payment_state) == (D("107.00"), "UNPAID")
 

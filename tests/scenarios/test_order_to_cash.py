@@ -1,6 +1,7 @@
-"""Order to cash, up to invoicing and crediting (payments come with their issue): a
-quote becomes an order, the order is invoiced in two parts, part is credited, a credit
-note is voided; the books hold exact figures after every step."""
+"""Order to cash: a quote becomes an order, the order is invoiced in two parts, part is
+credited, a credit note is voided; then the invoice is paid in part by transfer, a cheque
+settles the rest and bounces, cash settles it again with change left as unapplied credit,
+which is refunded. The books hold exact figures after every step."""
 
 from __future__ import annotations
 
@@ -13,10 +14,13 @@ from cuadra.catalog import services as catalog
 from cuadra.catalog.models import Tax
 from cuadra.contacts import services as contacts
 from cuadra.ledger.models import JournalLine
+from cuadra.sales import payment_services as pay
 from cuadra.sales import services
+from cuadra.sales.aging import receivables_aging_get
 
 DAY = dt.date(2025, 3, 14)
 RECEIVABLE, REVENUE, ITBMS = "110201", "4101", "210201"
+CASH, BANK = "110101", "110103"
 
 
 def balances(company) -> dict[str, D]:
@@ -96,3 +100,55 @@ def test_quote_to_order_to_invoices_to_credit(demo, platform):
     services.sales_document_void(company=demo, actor=owner, document=second,
                                  reason="duplicada")
     assert delta() == {RECEIVABLE: D("78.44"), REVENUE: D("-71.80"), ITBMS: D("-6.64")}
+
+    # --- payments: the first invoice (78.44) is what the client owes -----------------------
+    money_start = money(demo)
+
+    def money_delta():
+        now = money(demo)
+        return {k: now.get(k, D(0)) - money_start.get(k, D(0)) for k in (CASH, BANK)}
+
+    def paid_state():
+        first.refresh_from_db()
+        return first.amount_paid, first.amount_due, first.payment_state
+
+    transfer = pay.payment_register(company=demo, actor=owner, client=client, amount="50",
+                                    method="BANK_TRANSFER", date=DAY, reference="ACH-1",
+                                    allocations=[{"invoice": first, "amount": "50"}])
+    assert transfer.number == "REC-2025-000001"
+    assert paid_state() == (D("50"), D("28.44"), "PARTIAL")
+    assert delta()[RECEIVABLE] == D("28.44") and money_delta() == {CASH: 0, BANK: D("50")}
+
+    cheque = pay.payment_register(company=demo, actor=owner, client=client, amount="40",
+                                  method="CHEQUE", date=DAY, reference="CHQ-77",
+                                  allocations=[{"invoice": first, "amount": "28.44"}])
+    assert paid_state() == (D("78.44"), D("0.00"), "PAID")
+    assert delta()[RECEIVABLE] == D("-11.56")  # 11.56 unapplied credit of the client
+    assert money_delta() == {CASH: 0, BANK: D("90")}
+
+    pay.payment_fail(company=demo, actor=owner, payment=cheque, reason="sin fondos", date=DAY)
+    assert paid_state() == (D("50"), D("28.44"), "PARTIAL")
+    assert delta()[RECEIVABLE] == D("28.44") and money_delta() == {CASH: 0, BANK: D("50")}
+
+    cash = pay.payment_register(company=demo, actor=owner, client=client, amount="30",
+                                method="CASH", date=DAY,
+                                allocations=[{"invoice": first, "amount": "28.44"}])
+    assert cash.number == "REC-2025-000003"  # the bounced cheque keeps its number
+    assert paid_state() == (D("78.44"), D("0.00"), "PAID")
+    assert delta()[RECEIVABLE] == D("-1.56") and money_delta() == {CASH: D("30"),
+                                                                   BANK: D("50")}
+
+    pay.payment_refund(company=demo, actor=owner, payment=cash, amount="1.56", date=DAY)
+    assert delta() == {RECEIVABLE: D("0.00"), REVENUE: D("-71.80"), ITBMS: D("-6.64")}
+    assert money_delta() == {CASH: D("28.44"), BANK: D("50")}
+    aging = receivables_aging_get(company=demo, as_of=DAY, client_id=client.pk)
+    assert (aging.total, aging.items) == (D("0"), [])
+
+
+def money(company) -> dict[str, D]:
+    out: dict[str, D] = {}
+    for code, debit, credit in JournalLine.objects.filter(
+            company=company, account__code__in=(CASH, BANK)
+    ).values_list("account__code", "debit", "credit"):
+        out[code] = out.get(code, D(0)) + debit - credit
+    return out
