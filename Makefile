@@ -8,6 +8,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# pytest-xdist spreads the suite over the cores (each worker has its own test database)
+PYTEST_ARGS ?= -n auto
 
 .PHONY: demo test install lint browser clean
 
