@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from types import SimpleNamespace
 
 from django.utils import timezone
@@ -34,7 +35,7 @@ class FormLine:
     discount: str = ""
     tax: str = ""
     errors: list[str] = field(default_factory=list)
-    amount: str = ""          # the line total as priced now
+    amount: Decimal | None = None  # the line total as priced now
     price_hint: str = ""      # the resolved unit price when none is typed
     units: list = field(default_factory=list)
 
@@ -142,7 +143,7 @@ class DocForm:
             values = by_no.get(n)
             if values is None:
                 continue
-            line.amount = money_plain(values["total_amount"])
+            line.amount = values["total_amount"]
             if not line.unit_price.strip():
                 line.price_hint = money_plain(values["unit_price"])
             priced.append(SimpleNamespace(tax=values["tax"], tax_id=getattr(
