@@ -19,9 +19,9 @@ from cuadra.catalog.enums import ItemKind
 from cuadra.catalog.models import ItemUnit
 from cuadra.core.errors import NotFound, ValidationError
 from cuadra.core.errors import PermissionDenied as DomainPermissionDenied
-from cuadra.web.accounting.common import can
+from cuadra.web.accounting.common import can, parse_amount
 from cuadra.web.actions import perform, require
-from cuadra.web.sales.common import forbidden, page, plain, quantity_text, refusal
+from cuadra.web.sales.common import forbidden, money_plain, page, quantity_text, refusal
 
 PAGE_SIZE = 25
 # service field names (camelCase where the catalog reports them so) -> form input names
@@ -69,7 +69,7 @@ def _values_from_item(item) -> dict:
     base = _base(item)
     return {"sku": item.sku, "name": item.name, "kind": item.kind, "barcode": item.barcode,
             "description": item.description, "category": str(item.category_id or ""),
-            "default_tax": str(item.default_tax_id or ""), "base_price": plain(base.price),
+            "default_tax": str(item.default_tax_id or ""), "base_price": money_plain(base.price),
             "base_unit_code": base.code, "base_unit_name": base.name,
             "price_includes_tax": item.price_includes_tax}
 
@@ -113,7 +113,8 @@ def _update(request, item, values: dict):
                          default_tax=values["default_tax"] or None,
                          price_includes_tax=values["price_includes_tax"])
     base = _base(item)
-    if plain(base.price) != values["base_price"]:
+    typed = parse_amount(values["base_price"])
+    if typed != base.price or (values["base_price"] and typed is None):
         services.item_price_set(company=company, actor=actor, unit=base,
                                 price=values["base_price"] or None)
     return item

@@ -21,7 +21,7 @@ from cuadra.core.errors import PermissionDenied as DomainPermissionDenied
 from cuadra.sales.selectors import client_open_balance, sales_invoices_list
 from cuadra.web.accounting.common import can
 from cuadra.web.actions import perform, require
-from cuadra.web.sales.common import forbidden, page, plain, refusal
+from cuadra.web.sales.common import forbidden, money_plain, page, refusal
 
 PAGE_SIZE = 25
 TEXT_FIELDS = ("code", "legal_name", "trade_name", "tax_id_type", "tax_id", "tax_dv",
@@ -84,7 +84,7 @@ class ClientForm:
         return cls({name: getattr(client, name) or "" for name in TEXT_FIELDS},
                    [str(pk) for pk in client.tags.values_list("pk", flat=True)],
                    str(client.salesperson_id or ""), str(client.payment_terms_days),
-                   plain(client.credit_limit))
+                   money_plain(client.credit_limit))
 
     @classmethod
     def blank(cls) -> ClientForm:

@@ -54,15 +54,6 @@ def forbidden(request, error: DomainError):
     return render(request, "web/forbidden.html", {"message": error.message}, status=403)
 
 
-def plain(value: Decimal | None) -> str:
-    """A stored decimal as a form shows it: no exponent, no trailing zeros (cents kept)."""
-    if value is None:
-        return ""
-    text = format(value.normalize(), "f")
-    whole, _dot, frac = text.partition(".")
-    return f"{whole}.{frac.ljust(2, '0')}" if frac or "." in text else whole
-
-
 def money_plain(value: Decimal | None) -> str:
     if value is None:
         return ""

@@ -249,7 +249,6 @@ def _pdf_url(invoice) -> str | None:
 
 
 def _detail_context(request, kind: Kind, document) -> dict:
-    company = request.active_company
     lines = list(document.lines.select_related("item", "unit", "tax").order_by("line_no"))
     for line in lines:
         line.quantity_text = quantity_text(line.quantity)
