@@ -149,12 +149,27 @@ class DocForm:
             priced.append(SimpleNamespace(tax=values["tax"], tax_id=getattr(
                 values["tax"], "pk", None), base_amount=values["base_amount"],
                 tax_amount=values["tax_amount"], total_amount=values["total_amount"]))
+        self._hint_prices(company, client, date)
         return {"subtotal": sum((p.base_amount for p in priced), ZERO),
                 "tax": sum((p.tax_amount for p in priced), ZERO),
                 "total": sum((p.total_amount for p in priced), ZERO),
                 "by_rate": [{"code": r.tax_code, "percent": quantity_text(r.rate * 100),
                              "base": r.base, "tax": r.tax} for r in totals_by_rate(priced)],
                 "unpriced": len(used) - len(priced)}
+
+    def _hint_prices(self, company, client, date) -> None:
+        """The resolved unit price of an item chosen before its quantity is typed."""
+        waiting = [line for line in self.lines if line.item and not line.quantity.strip()
+                   and not line.unit_price.strip()]
+        if not waiting:
+            return
+        built = build_lines(company=company, client=client, date=date, errors=ErrorCollector(),
+                            lines_data=[{**line.service_data(), "quantity": "1"}
+                                        for line in waiting])
+        by_no = {values["line_no"]: values for values in built}
+        for n, line in enumerate(waiting, start=1):
+            if n in by_no:
+                line.price_hint = money_plain(by_no[n]["unit_price"])
 
     def attach_units(self, company) -> None:
         """Each line's unit choices: the levels of its item."""
