@@ -212,42 +212,10 @@ def unit_price_derived(unit: ItemUnit, units: dict[int, ItemUnit]) -> tuple[Deci
     return factor * node.price, node
 
 
-def _client_price(*, company, item, unit, base, date, client_id):
-    rows = list(ClientPrice.objects.filter(
-        _valid_on(date), company=company, client_id=client_id, item=item, is_active=True,
-        price__isnull=False).filter(Q(unit=unit) | Q(unit=base) | Q(unit__isnull=True))
-        .order_by(_LATEST, "-pk"))
-    for row in rows:
-        if row.unit_id == unit.pk:
-            return row.price, row.tax_inclusive, PriceRule.CLIENT_UNIT, row.pk
-    for row in rows:
-        if row.unit_id in (None, base.pk):
-            rule = PriceRule.CLIENT_UNIT if unit.pk == base.pk else PriceRule.CLIENT_BASE
-            return row.price * unit.factor_to_base, row.tax_inclusive, rule, row.pk
-    return None
-
-
-def _price_list_price(*, company, price_list: PriceList, item, unit, base, quantity, date):
-    """The best tier (largest min quantity the order reaches) valid on ``date``: first for
-    the unit itself, then for the base unit, converted with the quantity in base units."""
-    if not price_list.is_active or not _list_valid(price_list, date):
-        return None
-    rows = PriceListItem.objects.filter(_valid_on(date), company=company,
-                                        price_list=price_list, item=item)
-
-    def best(target, qty):
-        return (rows.filter(unit=target, min_quantity__lte=qty)
-                .order_by("-min_quantity", _LATEST, "-pk").first())
-
-    row = best(unit, quantity)
-    if row is not None:
-        return row.price, price_list.tax_inclusive, PriceRule.PRICE_LIST, row.pk
-    if unit.pk != base.pk:
-        row = best(base, quantity * unit.factor_to_base)
-        if row is not None:
-            return (row.price * unit.factor_to_base, price_list.tax_inclusive,
-                    PriceRule.PRICE_LIST_BASE, row.pk)
-    return None
+def _latest_first(row) -> tuple:
+    """Sort key of ``valid_from DESC NULLS LAST, pk DESC`` (the latest start wins)."""
+    return (row.valid_from is None, -row.valid_from.toordinal() if row.valid_from else 0,
+            -row.pk)
 
 
 def _list_valid(price_list: PriceList, date: dt.date) -> bool:
@@ -255,33 +223,102 @@ def _list_valid(price_list: PriceList, date: dt.date) -> bool:
             and (price_list.valid_to is None or price_list.valid_to >= date))
 
 
-def _client_discount(*, company, item: Item, date, client_id):
-    """Item discount beats category discount; the nearest category (the item's own, then its
-    ancestors) beats a farther one."""
-    rows = ClientPrice.objects.filter(_valid_on(date), company=company, client_id=client_id,
-                                      is_active=True, discount_percent__isnull=False)
-    row = rows.filter(item=item).order_by(_LATEST, "-pk").first()
-    if row is not None:
-        return row.discount_percent, DiscountRule.CLIENT_ITEM, row.pk
-    chain, category, hops = [], item.category, 0
-    while category is not None and hops < 100:
-        chain.append(category.pk)
-        category, hops = category.parent, hops + 1
-    if not chain:
+class PriceBook:
+    """Every price and discount row a set of items can draw on for one client, price list
+    and date, read once (four queries however many lines), then resolved in memory by
+    :func:`price_resolve` with the precedence it documents."""
+
+    def __init__(self, *, company, items, date: dt.date, client_id: int | None = None,
+                 price_list: PriceList | None = None):
+        self.company, self.date, self.client_id = company, date, client_id
+        self.price_list = price_list
+        item_ids = {i.pk for i in items}
+        self.units: dict[int, dict[int, ItemUnit]] = {pk: {} for pk in item_ids}
+        for u in ItemUnit.objects.filter(company=company, item_id__in=item_ids):
+            self.units[u.item_id][u.pk] = u
+        self.client_rows, self.category_rows, self.list_rows = {}, [], {}
+        self._categories: dict[int, int | None] | None = None
+        if client_id is not None:
+            self._load_client_rows(item_ids)
+        if price_list is not None and price_list.is_active and _list_valid(price_list, date):
+            for row in PriceListItem.objects.filter(_valid_on(date), company=company,
+                                                    price_list=price_list,
+                                                    item_id__in=item_ids):
+                self.list_rows.setdefault(row.item_id, []).append(row)
+
+    def _load_client_rows(self, item_ids) -> None:
+        rows = ClientPrice.objects.filter(
+            _valid_on(self.date), Q(item_id__in=item_ids) | Q(category__isnull=False),
+            company=self.company, client_id=self.client_id, is_active=True)
+        for row in sorted(rows, key=_latest_first):
+            if row.item_id is not None:
+                self.client_rows.setdefault(row.item_id, []).append(row)
+            elif row.discount_percent is not None:
+                self.category_rows.append(row)
+
+    def client_price(self, *, item, unit, base):
+        rows = [r for r in self.client_rows.get(item.pk, ()) if r.price is not None
+                and r.unit_id in (unit.pk, base.pk, None)]
+        for row in rows:
+            if row.unit_id == unit.pk:
+                return row.price, row.tax_inclusive, PriceRule.CLIENT_UNIT, row.pk
+        for row in rows:
+            if row.unit_id in (None, base.pk):
+                rule = PriceRule.CLIENT_UNIT if unit.pk == base.pk else PriceRule.CLIENT_BASE
+                return row.price * unit.factor_to_base, row.tax_inclusive, rule, row.pk
+        return None
+
+    def list_price(self, *, item, unit, base, quantity):
+        """The best tier (largest min quantity the order reaches): first for the unit
+        itself, then for the base unit, converted with the quantity in base units."""
+        rows = self.list_rows.get(item.pk, ())
+
+        def best(target, qty):
+            tiers = [r for r in rows if r.unit_id == target.pk and r.min_quantity <= qty]
+            return min(tiers, key=lambda r: (-r.min_quantity, *_latest_first(r)), default=None)
+
+        inclusive = self.price_list.tax_inclusive if self.price_list else False
+        row = best(unit, quantity)
+        if row is not None:
+            return row.price, inclusive, PriceRule.PRICE_LIST, row.pk
+        if unit.pk != base.pk:
+            row = best(base, quantity * unit.factor_to_base)
+            if row is not None:
+                return (row.price * unit.factor_to_base, inclusive,
+                        PriceRule.PRICE_LIST_BASE, row.pk)
+        return None
+
+    def discount(self, *, item: Item):
+        """Item discount beats category discount; the nearest category (the item's own,
+        then its ancestors) beats a farther one."""
+        for row in self.client_rows.get(item.pk, ()):
+            if row.discount_percent is not None:
+                return row.discount_percent, DiscountRule.CLIENT_ITEM, row.pk
+        if not self.category_rows or item.category_id is None:
+            return ZERO, DiscountRule.NONE, None
+        latest = {}
+        for row in self.category_rows:  # latest start first: the first row per category wins
+            latest.setdefault(row.category_id, row)
+        for pk in self._category_chain(item.category_id):
+            if pk in latest:
+                row = latest[pk]
+                return row.discount_percent, DiscountRule.CLIENT_CATEGORY, row.pk
         return ZERO, DiscountRule.NONE, None
-    by_category = {}
-    for r in rows.filter(category_id__in=chain).order_by(
-            F("valid_from").asc(nulls_first=True), "pk"):
-        by_category[r.category_id] = r  # the latest start wins per category
-    for pk in chain:
-        if pk in by_category:
-            r = by_category[pk]
-            return r.discount_percent, DiscountRule.CLIENT_CATEGORY, r.pk
-    return ZERO, DiscountRule.NONE, None
+
+    def _category_chain(self, category_id: int) -> list[int]:
+        if self._categories is None:
+            self._categories = dict(Category.objects.filter(company=self.company)
+                                    .values_list("pk", "parent_id"))
+        chain, pk = [], category_id
+        while pk is not None and len(chain) < 100:
+            chain.append(pk)
+            pk = self._categories.get(pk)
+        return chain
 
 
 def price_resolve(*, company, item, unit, quantity, date: dt.date, client_id: int | None = None,
-                  price_list: PriceList | None = None) -> PriceQuote:
+                  price_list: PriceList | None = None, book: PriceBook | None = None
+                  ) -> PriceQuote:
     """Resolve the unit price, discount and taxes of ``quantity`` x ``unit`` of ``item``.
 
     Price precedence (first match wins; every candidate must be active and valid on
@@ -298,22 +335,24 @@ def price_resolve(*, company, item, unit, quantity, date: dt.date, client_id: in
     Then the client's discount %: on the item, else on the item's category, nearest first
     up the tree. Whether prices include tax comes from the winning source (client row,
     price list, or the item's ``price_includes_tax``). Taxes: the item's default tax.
-    Quantities and prices are Decimal: a float is refused (VALIDATION)."""
+    Quantities and prices are Decimal: a float is refused (VALIDATION). A document pricing
+    several lines passes one :class:`PriceBook` for all of them (same client, list, date)."""
     qty = _checked_quantity(quantity)
     if item.company_id != company.pk or unit.company_id != company.pk or unit.item_id != item.pk:
         raise NotFound("No such unit level for this item.", field="unitId")
     if price_list is not None and price_list.company_id != company.pk:
         raise NotFound("No such price list.", field="priceListId")
-    units = {u.pk: u for u in ItemUnit.objects.filter(company=company, item=item)}
+    if book is None:
+        book = PriceBook(company=company, items=[item], date=date, client_id=client_id,
+                         price_list=price_list)
+    units = book.units[item.pk]
     unit = units[unit.pk]
     base = next(u for u in units.values() if u.lower_id is None)
     found = None
     if client_id is not None:
-        found = _client_price(company=company, item=item, unit=unit, base=base, date=date,
-                              client_id=client_id)
+        found = book.client_price(item=item, unit=unit, base=base)
     if found is None and price_list is not None:
-        found = _price_list_price(company=company, price_list=price_list, item=item,
-                                  unit=unit, base=base, quantity=qty, date=date)
+        found = book.list_price(item=item, unit=unit, base=base, quantity=qty)
     if found is None:
         price, source = unit_price_derived(unit, units)
         rule = PriceRule.UNIT_PRICE if source.pk == unit.pk else PriceRule.DERIVED
@@ -321,8 +360,7 @@ def price_resolve(*, company, item, unit, quantity, date: dt.date, client_id: in
     price, inclusive, rule, source_id = found
     pct, discount_rule, discount_id = ZERO, DiscountRule.NONE, None
     if client_id is not None:
-        pct, discount_rule, discount_id = _client_discount(company=company, item=item,
-                                                           date=date, client_id=client_id)
+        pct, discount_rule, discount_id = book.discount(item=item)
     return _quote(item=item, unit=unit, qty=qty, price=price, inclusive=inclusive, pct=pct,
                   rule=rule, discount_rule=discount_rule, source_id=source_id,
                   discount_id=discount_id,

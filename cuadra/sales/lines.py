@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from cuadra.catalog.models import Item, ItemUnit, PriceList, Tax
-from cuadra.catalog.selectors import price_resolve
+from cuadra.catalog.selectors import PriceBook, price_resolve
 from cuadra.core.errors import DomainError, ErrorCollector
 from cuadra.core.money import to_decimal
 from cuadra.sales.totals import HUNDRED, ZERO, line_amounts
@@ -26,11 +26,31 @@ def _pk(value):
     return int(text) if text.isdigit() else -1
 
 
-def _row(model, company, value):
-    pk = _pk(value)
-    if pk is None:
-        return None
-    return model.objects.filter(company=company, pk=pk).first() or False
+class _Rows:
+    """The company's items, units and taxes the lines name, read in one query per model
+    (a row of another company is simply not found)."""
+
+    def __init__(self, company, lines_data):
+        def ids(key):
+            return {pk for d in lines_data if isinstance(d, dict)
+                    and (pk := _pk(d.get(key))) not in (None, -1)}
+
+        self.items = Item.objects.select_related("default_tax").in_bulk(
+            ids("item"), field_name="pk") if ids("item") else {}
+        self.items = {pk: i for pk, i in self.items.items() if i.company_id == company.pk}
+        self.units = {u.pk: u for u in ItemUnit.objects.filter(
+            company=company, item_id__in=list(self.items))}
+        self.base_units = {u.item_id: u for u in self.units.values() if u.lower_id is None}
+        tax_ids = ids("tax")
+        self.taxes = {t.pk: t for t in Tax.objects.filter(company=company, pk__in=tax_ids)
+                      } if tax_ids else {}
+
+    @staticmethod
+    def get(found: dict, value):
+        pk = _pk(value)
+        if pk is None:
+            return None
+        return found.get(pk, False)
 
 
 def _decimal(errors, path, value, *, default=None):
@@ -61,30 +81,33 @@ def build_lines(*, company, client, date, lines_data, errors: ErrorCollector,
                 prefix: str = "lines") -> list[dict]:
     """Checked values of each line (model field names), amounts computed."""
     price_list = client_price_list(company=company, client=client)
+    rows = _Rows(company, lines_data or [])
+    book = PriceBook(company=company, items=rows.items.values(), date=date,
+                     client_id=client.pk, price_list=price_list)
     built = []
     for i, data in enumerate(lines_data or []):
-        values = _build_one(company, client, date, data, errors, f"{prefix}[{i}]", price_list)
+        values = _build_one(company, client, date, data, errors, f"{prefix}[{i}]", rows, book)
         if values is not None:
             built.append({**values, "line_no": i + 1})
     return built
 
 
-def _item_and_unit(company, data, errors, path):
-    item = _row(Item, company, data.get("item"))
+def _item_and_unit(rows: _Rows, data, errors, path):
+    item = rows.get(rows.items, data.get("item"))
     if item is False:
         errors.add(f"{path}.item", "No such item in this company.")
         return None, None, False
-    unit = _row(ItemUnit, company, data.get("unit"))
+    unit = rows.get(rows.units, data.get("unit"))
     if unit is False or (unit and (item is None or unit.item_id != item.pk)):
         errors.add(f"{path}.unit", "No such unit level for this item.")
         return item, None, False
     if item is not None and unit is None:
-        unit = ItemUnit.objects.filter(company=company, item=item, lower=None).first()
+        unit = rows.base_units.get(item.pk)
     return item, unit, True
 
 
-def _build_one(company, client, date, data, errors, path, price_list):
-    item, unit, ok = _item_and_unit(company, data, errors, path)
+def _build_one(company, client, date, data, errors, path, rows: _Rows, book: PriceBook):
+    item, unit, ok = _item_and_unit(rows, data, errors, path)
     qty = _decimal(errors, f"{path}.quantity", data.get("quantity"))
     if qty is None:
         if data.get("quantity") in (None, ""):
@@ -104,7 +127,8 @@ def _build_one(company, client, date, data, errors, path, price_list):
     if price is None:
         try:
             quote = price_resolve(company=company, item=item, unit=unit, quantity=qty,
-                                  date=date, client_id=client.pk, price_list=price_list)
+                                  date=date, client_id=client.pk,
+                                  price_list=book.price_list, book=book)
         except DomainError as exc:
             errors.add(f"{path}.unitPrice", str(exc))
             return None
@@ -115,19 +139,19 @@ def _build_one(company, client, date, data, errors, path, price_list):
         errors.add(f"{path}.unitPrice", "The unit price cannot be negative.")
     if not ZERO <= pct <= HUNDRED:
         errors.add(f"{path}.discountPercent", "A discount is between 0 and 100 percent.")
-    tax = _line_tax(company, data, item, errors, path)
+    tax = _line_tax(rows, data, item, errors, path)
     if tax is False or price < 0 or not ZERO <= pct <= HUNDRED:
         return None
     return priced(item=item, unit=unit, description=_description(data, item), quantity=qty,
                   unit_price=price, discount_percent=pct, tax=tax, tax_inclusive=inclusive)
 
 
-def _line_tax(company, data, item, errors, path):
+def _line_tax(rows: _Rows, data, item, errors, path):
     if "tax" in data and data["tax"] in (None, ""):
         return None  # explicitly untaxed
     if data.get("tax") is None:
         return item.default_tax if item is not None else None
-    tax = _row(Tax, company, data["tax"])
+    tax = rows.get(rows.taxes, data["tax"])
     if not tax or not tax.is_active:
         errors.add(f"{path}.tax", "Unknown tax: no such active tax in this company.")
         return False

@@ -11,9 +11,20 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from cuadra.core.money import MoneyField, QuantityField
+from cuadra.core.errors import ImmutableRecord
+from cuadra.core.money import ZERO, DecimalSum, MoneyField, QuantityField
 from cuadra.documents.models import LifecycleDocument
-from cuadra.sales.enums import CREDIT_TYPE, INVOICE_TYPE, ORDER_TYPE, QUOTE_TYPE, InvoiceKind
+from cuadra.sales.enums import (
+    CREDIT_TYPE,
+    INVOICE_TYPE,
+    ORDER_TYPE,
+    PAYMENT_TYPE,
+    QUOTE_TYPE,
+    InvoiceKind,
+    PaymentMethod,
+    PaymentState,
+    PaymentStatus,
+)
 from cuadra.sales.workflows import STATUS_CHOICES
 from cuadra.tenancy.models import TenantModel
 
@@ -131,6 +142,12 @@ class SalesInvoice(SalesDocument):
                                       help_text="The live posting (cleared when reversed)")
     issue_key = models.CharField(max_length=100, blank=True,
                                  help_text="Client idempotency key of the issue call")
+    # payment tracking, rewritten from allocations and credit notes in the transaction of
+    # every change (cuadra.sales.payment_services.invoice_payment_refresh)
+    amount_credited = MoneyField(default=0)
+    amount_paid = MoneyField(default=0)
+    payment_state = models.CharField(max_length=8, choices=PaymentState.choices,
+                                     default=PaymentState.UNPAID, db_index=True)
 
     class Meta:
         ordering = ["company", "-date", "-id"]
@@ -138,6 +155,20 @@ class SalesInvoice(SalesDocument):
             fields=["company", "issue_key"], condition=~Q(issue_key=""),
             name="salesinvoice_issue_key")]
         indexes = _doc_indexes("salesinvoice")
+
+    @property
+    def amount_due(self):
+        """What the invoice still asks for: total - credited - paid. A cash sale (paid at
+        issue) and a voided or cancelled invoice ask nothing; a draft shows its total."""
+        if self.kind == InvoiceKind.RECEIPT_TAX_INVOICE or self.status in ("voided",
+                                                                             "cancelled"):
+            return ZERO
+        return self.total - self.amount_credited - self.amount_paid
+
+    def is_overdue(self, as_of) -> bool:
+        """Derived, never stored: past its due date and not PAID."""
+        return (self.payment_state != PaymentState.PAID and self.due_date is not None
+                and self.due_date < as_of and self.amount_due > 0)
 
 
 class SalesInvoiceLine(SalesLine):
@@ -176,3 +207,133 @@ class SalesCreditNoteLine(SalesLine):
 
     class Meta(SalesLine.Meta):
         pass
+
+
+# --- payments ------------------------------------------------------------------------------
+
+class Payment(LifecycleDocument):
+    """Money received from a client. ``number`` is the RECEIPT-series legal number of the
+    receipt issued when the payment succeeds (blank while PENDING, and for a payment that
+    failed before succeeding). What is neither allocated (live allocations) nor refunded is
+    the client's unapplied credit, refundable: :attr:`unapplied`, computed from those rows
+    (never stored, so a credit note that frees an allocation never writes the payment row
+    and lock order stays payment -> invoices everywhere)."""
+
+    document_type = PAYMENT_TYPE
+    status = models.CharField(max_length=16, db_index=True, choices=PaymentStatus.choices)
+    number = models.CharField(max_length=64, blank=True)
+    client = models.ForeignKey("contacts.Client", on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(max_length=16, choices=PaymentMethod.choices)
+    date = models.DateField()
+    amount = MoneyField()
+    currency = models.CharField(max_length=3)
+    account = models.ForeignKey("ledger.Account", on_delete=models.PROTECT, related_name="+",
+                                help_text="The CASH or BANK account debited")
+    reference = models.CharField(max_length=100, blank=True,
+                                 help_text="Cheque number, transfer or card reference")
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    journal_entry = models.ForeignKey("ledger.JournalEntry", null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+")
+    reversal_entry = models.ForeignKey("ledger.JournalEntry", null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+",
+                                       help_text="The reversal posted when it failed")
+    failure_reason = models.CharField(max_length=500, blank=True)
+    failed_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["company", "-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "number"], condition=~Q(number=""),
+                                    name="payment_company_number"),
+            models.UniqueConstraint(fields=["company", "idempotency_key"],
+                                    condition=~Q(idempotency_key=""),
+                                    name="payment_idempotency_key")]
+        indexes = [models.Index(fields=["company", "status", "date"], name="payment_status_date"),
+                   models.Index(fields=["company", "client"], name="payment_client")]
+
+    def __str__(self) -> str:
+        return self.number or f"payment #{self.pk}"
+
+    @property
+    def amount_allocated(self):
+        if hasattr(self, "allocated_sum"):  # annotated by payment_selectors.with_sums
+            return self.allocated_sum or ZERO
+        return self.allocations.live().aggregate(s=DecimalSum("amount"))["s"] or ZERO
+
+    @property
+    def amount_refunded(self):
+        if hasattr(self, "refunded_sum"):  # annotated by payment_selectors.with_sums
+            return self.refunded_sum or ZERO
+        return self.refunds.aggregate(s=DecimalSum("amount"))["s"] or ZERO
+
+    @property
+    def unapplied(self):
+        if self.status != PaymentStatus.SUCCEEDED:
+            return ZERO
+        return self.amount - self.amount_allocated - self.amount_refunded
+
+    def lifecycle_amount(self):
+        return self.amount
+
+    def lifecycle_requester_id(self):
+        return self.created_by_id
+
+
+class AllocationQuerySet(models.QuerySet):
+    def delete(self):
+        raise ImmutableRecord("Payment allocations are never deleted; unallocate instead.")
+
+    _raw_delete = delete
+
+    def live(self):
+        return self.filter(reversed=False)
+
+
+class PaymentAllocation(TenantModel):
+    """Part of a payment applied to one invoice, dated ``max(payment date, invoice date)``
+    (Odoo's partial-reconcile max_date). Never deleted: undone by setting ``reversed`` with
+    the date it stopped counting (``reversed_on``), so the aging as of any past date sees
+    what was allocated then."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
+    invoice = models.ForeignKey(SalesInvoice, on_delete=models.PROTECT,
+                                related_name="allocations")
+    amount = MoneyField()
+    date = models.DateField()
+    reversed = models.BooleanField(default=False)
+    reversed_on = models.DateField(null=True, blank=True)
+    reversed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+
+    objects = AllocationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["company", "invoice"], name="payalloc_invoice"),
+                   models.Index(fields=["company", "payment"], name="payalloc_payment")]
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecord("Payment allocations are never deleted; unallocate instead.")
+
+
+class PaymentRefund(TenantModel):
+    """Unapplied credit paid back to the client: debit receivable, credit cash or bank."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount = MoneyField()
+    date = models.DateField()
+    account = models.ForeignKey("ledger.Account", on_delete=models.PROTECT, related_name="+")
+    journal_entry = models.ForeignKey("ledger.JournalEntry", on_delete=models.PROTECT,
+                                      related_name="+")
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["company", "idempotency_key"],
+                                               condition=~Q(idempotency_key=""),
+                                               name="payrefund_idempotency_key")]

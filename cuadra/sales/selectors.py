@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from cuadra.contacts.models import Client
 from cuadra.core.errors import NotFound
+from cuadra.core.money import DecimalSum
 from cuadra.documents.presets import CANCELLED, DRAFT, VOIDED
 from cuadra.sales.models import (
     SalesCreditNote,
@@ -122,15 +123,18 @@ def credited_amounts(*, invoice) -> dict[int, tuple[Decimal, Decimal]]:
 
 
 def client_open_balance(*, company, client) -> Decimal:
-    """What the client owes on credit: posted invoices (cash sales aside) less their posted
-    credit notes. Payments land with the payments issue and will subtract here."""
-    invoiced = sum((t for t in SalesInvoice.objects.filter(
-        company=company, client=client, status__in=POSTED_STATES)
-        .exclude(kind="RECEIPT_TAX_INVOICE").values_list("total", flat=True)), ZERO)
-    credited = sum((t for t in SalesCreditNote.objects.filter(
-        company=company, client=client, status__in=POSTED_STATES)
-        .exclude(invoice__kind="RECEIPT_TAX_INVOICE").values_list("total", flat=True)), ZERO)
-    return invoiced - credited
+    """What the client owes on credit: the amount due of its posted invoices (cash sales
+    ask nothing) less its unapplied payment credit. Equal to the client's balance on the
+    receivable account (partner = its code)."""
+    from cuadra.sales.payment_selectors import client_unapplied_credit
+
+    due = (SalesInvoice.objects.filter(company=company, client=client,
+                                       status__in=POSTED_STATES)
+           .exclude(kind="RECEIPT_TAX_INVOICE")
+           .aggregate(t=DecimalSum("total"), c=DecimalSum("amount_credited"),
+                      p=DecimalSum("amount_paid")))
+    owed = (due["t"] or ZERO) - (due["c"] or ZERO) - (due["p"] or ZERO)
+    return owed - client_unapplied_credit(company=company, client=client)
 
 
 def is_draft(document) -> bool:

@@ -15,6 +15,7 @@ from strawberry_django.pagination import OffsetPaginated
 
 from cuadra.access.permissions import Action, Path
 from cuadra.api.base import actor, company, requires
+from cuadra.api.sales.payments import PaymentsMutation, PaymentsQuery
 from cuadra.api.sales.types import (
     CreditNoteType,
     DocumentFilter,
@@ -53,7 +54,7 @@ def _update(info, document, data: DocumentUpdateInput):
 
 
 @strawberry.type
-class SalesQuery:
+class SalesQuery(PaymentsQuery):
     @strawberry_django.offset_paginated(OffsetPaginated[QuoteType],
                                         extensions=requires(Q_, Action.VIEW))
     def sales_quotes(self, info: strawberry.Info, filter: DocumentFilter | None = None):
@@ -92,7 +93,7 @@ class SalesQuery:
 
 
 @strawberry.type
-class SalesMutation:
+class SalesMutation(PaymentsMutation):
     @strawberry.mutation(extensions=requires(Q_, Action.CREATE))
     def create_sales_quote(self, info: strawberry.Info, input: DocumentInput) -> QuoteType:
         return _create(services.sales_quote_create, info, input)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import strawberry
 import strawberry_django
+from django.utils import timezone
 
 from cuadra.api.ledger.types import Amount
 from cuadra.sales import models as m
@@ -116,11 +117,26 @@ class OrderType(SalesDocumentFields):
         return self.quote_id
 
 
+_DUE_FIELDS = ["kind", "status", "total", "amount_credited", "amount_paid"]
+
+
 @strawberry_django.type(m.SalesInvoice, name="SalesInvoice")
 class InvoiceType(SalesDocumentFields):
     kind: str
     due_date: dt.date | None
     lines: list[InvoiceLineType]
+    amount_paid: Amount
+    payment_state: str
+
+    @strawberry_django.field(only=_DUE_FIELDS)
+    def amount_due(self) -> Amount:
+        return self.amount_due
+
+    @strawberry_django.field(only=[*_DUE_FIELDS, "payment_state", "due_date"],
+                             description="Past its due date and not paid, as of a date "
+                                         "(default today).")
+    def is_overdue(self, as_of: dt.date | None = None) -> bool:
+        return self.is_overdue(as_of or timezone.localdate())
 
     @strawberry.field
     def order_id(self) -> strawberry.ID | None:
