@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -24,7 +25,7 @@ from cuadra.core.errors import PermissionDenied as DomainPermissionDenied
 from cuadra.sales import enums
 from cuadra.sales import selectors as sales_selectors
 from cuadra.web.accounting.common import can, parse_amount, parse_date
-from cuadra.web.actions import perform, require
+from cuadra.web.actions import field_errors, perform, require
 from cuadra.web.sales.common import forbidden, money_plain
 
 PAYMENT_SERVICES = "cuadra.sales.payment_services"
@@ -52,8 +53,7 @@ def state_of(invoice) -> dict | None:
     state = getattr(invoice, "payment_state", None)
     if not state or invoice.status not in sales_selectors.POSTED_STATES:
         return None
-    overdue = (state != "PAID" and invoice.due_date is not None
-               and invoice.due_date < timezone.localdate())
+    overdue = invoice.is_overdue(timezone.localdate())
     return {"state": state, "label": STATE_LABELS.get(state, state),
             "css": STATE_CSS.get(state, ""), "overdue": overdue,
             "paid": getattr(invoice, "amount_paid", None),
@@ -72,15 +72,23 @@ def detail_context(request, invoice, *, values=None) -> dict:
 
 
 def _register(request, invoice, values: dict):
+    """One payment of the client, applied to this invoice up to what it still asks for;
+    anything above stays with the client as unapplied credit."""
     service = importlib.import_module(PAYMENT_SERVICES).payment_register
     amount = parse_amount(values["amount"])
+    applied = min(amount, invoice.amount_due) if amount is not None and amount > 0 else None
     return service(company=request.active_company, actor=request.user, client=invoice.client,
                    amount=amount if amount is not None else values["amount"],
                    method=values["method"], date=parse_date(values["date"]) or values["date"],
                    reference=values["reference"],
-                   allocations=[{"invoice": invoice,
-                                 "amount": amount if amount is not None else values["amount"]}],
+                   allocations=[{"invoice": invoice, "amount": applied}] if applied else [],
                    idempotency_key=values["key"] or None)
+
+
+def _form_errors(fields: dict) -> dict:
+    """Allocation errors belong to the amount the user typed."""
+    return {("amount" if name.startswith("allocations[") else name): message
+            for name, message in fields.items()}
 
 
 @login_required
@@ -101,14 +109,20 @@ def invoice_payment(request, pk: int):
     values = {"amount": post.get("amount", "").strip(), "method": post.get("method", ""),
               "date": post.get("date", "").strip(), "reference": post.get("reference", ""),
               "key": post.get("payment_key", "")}
-    _payment, error = perform(request, operation="web_payment_register", path=Path.PAYMENTS,
+    payment, error = perform(request, operation="web_payment_register", path=Path.PAYMENTS,
                               action=Action.CREATE, write=lambda: _register(request, invoice,
                                                                             values))
     if isinstance(error, DomainPermissionDenied):
         return forbidden(request, error)
     if error:
-        return _render_detail(request, kind, invoice, error=error, status=400,
-                              extra=detail_context(request, invoice, values=values))
-    messages.success(request, _("Payment of %(amount)s registered.") % {
-        "amount": values["amount"]})
+        context = detail_context(request, invoice, values=values)
+        context["errors"] = _form_errors(field_errors(error))
+        return _render_detail(request, kind, invoice, error=error, status=400, extra=context)
+    invoice.refresh_from_db()
+    messages.success(request, _("Payment %(number)s of %(amount)s registered.") % {
+        "number": payment.number or payment.pk, "amount": number_format(
+            payment.amount, 2, force_grouping=True)})
+    if payment.unapplied > 0:
+        messages.info(request, _("%(amount)s stays with the client as credit.") % {
+            "amount": number_format(payment.unapplied, 2, force_grouping=True)})
     return redirect("web:sales_invoice", pk=invoice.pk)
