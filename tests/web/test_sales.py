@@ -438,3 +438,18 @@ def test_pages_speak_english_when_asked(owner, demo, platform, buyer, galletas):
     assert f"<h1>Invoice {invoice.number}</h1>" in html
     assert 'data-state="issued">Issued</span>' in html
     assert "Credit note" in html
+
+
+def test_create_an_order_with_a_free_text_line_and_no_tax(owner, demo, buyer, galletas):
+    response = owner.post("/sales/orders/new/", form_data(
+        buyer, [(galletas.pk, "2", ""), ("", "1", "15.00")],
+        line_description=["", "Flete a Colón"], line_tax=["", "none"]))
+    assert response.status_code == 302
+    order = SalesOrder.objects.get(company=demo)
+    assert [(li.description, li.tax_id, li.total_amount) for li in order.lines.all()] == [
+        ("Galletas", galletas.default_tax_id, D("2.68")), ("Flete a Colón", None, D("15.00"))]
+    html = text(owner.get(response["Location"]))
+    assert rates(html) == {"01": "0.18", "none": "0.00"}
+    assert detail_totals(html) == {"subtotal": "17.50", "total": "17.68"}
+    listed = text(owner.get("/sales/orders/?status=draft"))
+    assert f'data-document="{order.pk}"' in listed
