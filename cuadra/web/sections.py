@@ -24,7 +24,7 @@ class Section:
 
 SECTIONS: tuple[Section, ...] = (
     Section("documents", _("Documents")),
-    Section("sales", _("Sales")),
+    Section("sales", _("Sales"), url_name="web:sales_invoices"),
     Section("purchasing", _("Purchasing")),
     Section("inventory", _("Inventory")),
     Section("accounting", _("Accounting"), url_name="web:accounting_index"),

@@ -221,12 +221,12 @@ def test_company_language_drives_the_pages(client_demo):
 
 
 def test_users_language_choice_wins_over_the_company(client_demo):
-    response = client_demo.post("/i18n/setlang/", {"language": "en", "next": "/sales/"})
+    response = client_demo.post("/i18n/setlang/", {"language": "en", "next": "/documents/"})
     assert response.status_code == 302
     assert client_demo.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
-    body = text(client_demo.get("/sales/"))
+    body = text(client_demo.get("/documents/"))
     assert '<html lang="en">' in body
-    assert "<h1>Sales</h1>" in body
+    assert "<h1>Documents</h1>" in body
     assert "Not available yet" in body
     assert "Sign out" in body
 
