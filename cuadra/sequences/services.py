@@ -112,8 +112,15 @@ def sequence_next_many(*, company, document_type: str, dates: list, branch=None,
 class _Series:
     """The columns of an AutoSequence that issuing reads (one plain query, no model)."""
 
-    __slots__ = ("pk", "company_id", "document_type", "prefix", "padding", "reset_strategy",
-                 "enforce_chronology")
+    __slots__ = (
+        "company_id",
+        "document_type",
+        "enforce_chronology",
+        "padding",
+        "pk",
+        "prefix",
+        "reset_strategy",
+    )
 
     def __init__(self, row) -> None:
         (self.pk, self.company_id, self.document_type, self.prefix, self.padding,

@@ -15,6 +15,9 @@ from decimal import Decimal
 
 from django.db import connection
 
+from cuadra.core import context
+from cuadra.core.audit import _jsonable
+from cuadra.core.models import AuditLog
 from cuadra.core.money import MONEY_DIGITS, MONEY_PLACES, encode_sortable
 from cuadra.ledger.models import (
     RATE_DIGITS,
@@ -235,3 +238,25 @@ def _sqlite_balances(cur, table: str, company_id: int, deltas) -> dict[tuple, tu
         for a, p, b, cc, pr, d, c in cur.fetchall():
             out[(a, p, b, cc, pr)] = (decode_sortable(d), decode_sortable(c))
     return out
+
+
+# --- audit ---------------------------------------------------------------------------------
+
+_AUDIT_FIELDS = [f for f in AuditLog._meta.concrete_fields if not f.primary_key]
+
+
+def audit_insert(*, action: str, actor, company_id: int, object_type: str, object_id,
+                 operation: str, changes: dict) -> None:
+    """The row ``core.audit.audit_record`` writes, as one plain INSERT: the instance is
+    built the same way and each field prepares its own value (auto_now_add, JSON)."""
+    ctx = context.current()
+    row = AuditLog(actor=actor if getattr(actor, "pk", None) else None, company_id=company_id,
+                   request_id=ctx.request_id, ip=ctx.ip, source=ctx.source, action=action,
+                   operation=operation, object_type=object_type,
+                   object_id=str(object_id or ""), changes=_jsonable(changes),
+                   error_code="", message="")
+    values = [f.get_db_prep_save(f.pre_save(row, add=True), connection) for f in _AUDIT_FIELDS]
+    names = ", ".join(connection.ops.quote_name(f.column) for f in _AUDIT_FIELDS)
+    with connection.cursor() as cur:
+        cur.execute(f"INSERT INTO {AuditLog._meta.db_table} ({names}) VALUES "
+                    f"({', '.join(['%s'] * len(values))})", values)
