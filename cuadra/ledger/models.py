@@ -149,6 +149,9 @@ class JournalLineQuerySet(_PostedGuard, TenantQuerySet):
 
 
 class JournalEntry(TenantModel):
+    # company leads entry_company_state_date and the unique keys: no index of its own
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+",
+                                db_index=False)
     journal = models.ForeignKey(Journal, on_delete=models.PROTECT, related_name="entries")
     date = models.DateField(_("date"))
     number = models.CharField(_("number"), max_length=64, blank=True,
@@ -226,7 +229,12 @@ class JournalLine(TenantModel):
     ``amount_currency`` is the signed amount in the line's ``currency`` and
     ``exchange_rate`` the company-currency units per unit of it."""
 
-    entry = models.ForeignKey(JournalEntry, on_delete=models.CASCADE, related_name="lines")
+    # no single-column indexes on company and entry: line_company_account and
+    # line_entry_no start with them (every index is written by each posted line)
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+",
+                                db_index=False)
+    entry = models.ForeignKey(JournalEntry, on_delete=models.CASCADE, related_name="lines",
+                              db_index=False)
     line_no = models.PositiveIntegerField()
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines")
     label = models.CharField(max_length=200, blank=True)
