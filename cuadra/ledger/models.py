@@ -344,6 +344,30 @@ class AccountBalance(BaseModel):
         return f"{self.account_id}@{self.period_id}: {self.debit} / {self.credit}"
 
 
+class AccountPeriodTotal(BaseModel):
+    """Posted debit and credit per (account, period) over every branch, cost centre and
+    project: the sum of the account's ``AccountBalance`` rows of the period, kept by the
+    posting service with them. A report without filters reads one row per account and
+    month (a year of a ~100-account chart: ~1,200 rows however many dimension values the
+    lines carry); a filtered one reads ``AccountBalance``."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+",
+                                db_index=False)  # leads the unique key
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
+    debit = MoneyField(default=0)
+    credit = MoneyField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company", "account", "period"],
+                                    name="total_company_account_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}@{self.period_id}: {self.debit} / {self.credit}"
+
+
 # --- operations: recurring entries, opening balances, entry review -------------------------
 # (year-end closing and chart import/export need no tables of their own)
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from cuadra.core.money import DecimalSum
 from cuadra.ledger import services
 from cuadra.ledger.exact import WIDE
-from cuadra.ledger.models import Account, AccountBalance, JournalLine
+from cuadra.ledger.models import Account, AccountBalance, AccountPeriodTotal, JournalLine
 from cuadra.ledger.selectors import trial_balance_get
 from cuadra.ledger.services.balances import balance_rows_from_lines
 from cuadra.tenancy.models import Branch
@@ -23,6 +23,20 @@ def _rollups(company) -> dict:
     return {(b.account_id, b.period_id, b.branch_key, b.cost_center, b.project):
             (b.debit, b.credit)
             for b in AccountBalance.objects.filter(company=company)}
+
+
+def _totals(company) -> dict:
+    return {(t.account_id, t.period_id): (t.debit, t.credit)
+            for t in AccountPeriodTotal.objects.filter(company=company)}
+
+
+def _scan_totals(scan: dict) -> dict:
+    out: dict = {}
+    for (account, period, *_), (d, c) in scan.items():
+        pair = out.setdefault((account, period), [Decimal(0), Decimal(0)])
+        pair[0] += d
+        pair[1] += c
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _post_year(post, demo):
@@ -74,12 +88,18 @@ def test_rollups_equal_full_scan_and_rebuild(demo, post, capsys):
     scan = balance_rows_from_lines(company=demo)
     assert _rollups(demo) == scan
     assert len(scan) == 10
+    # the (account, period) totals are the rollups summed over the dimensions
+    totals = _scan_totals(scan)
+    assert _totals(demo) == totals
+    assert len(totals) == 10
     AccountBalance.objects.filter(company=demo).update(debit=Decimal(0))  # damage them
+    AccountPeriodTotal.objects.filter(company=demo).update(credit=Decimal(0))
     from django.core.management import call_command
 
     call_command("ledger", "rebuild-balances", "--company", "DEMO")
     assert capsys.readouterr().out == "rebuilt 10 balance rows\n"
     assert _rollups(demo) == scan
+    assert _totals(demo) == totals
 
 
 _AMOUNT = st.decimals(min_value=Decimal("0." + "0" * 24 + "1"),
@@ -167,3 +187,8 @@ def test_rollups_keep_cost_centre_and_project_apart(demo, owner):
     assert rows == {("ADM", "P1"): (Decimal(40), Decimal(0)),
                     ("VEN", ""): (Decimal(60), Decimal(0))}
     assert _rollups(demo) == balance_rows_from_lines(company=demo)
+    # one (account, period) total over both dimension rows
+    account = Account.objects.get(company=demo, code="6201").pk
+    assert {k: v for k, v in _totals(demo).items() if k[0] == account} == {
+        (account, AccountBalance.objects.filter(company=demo, account_id=account)
+         .values_list("period_id", flat=True).first()): (Decimal(100), Decimal(0))}

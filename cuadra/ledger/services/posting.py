@@ -150,37 +150,42 @@ class _Row:
 
 
 _PREFETCH = (
-    (Journal, "code, company_id, is_active"),
+    (Journal, "code, company_id, is_active, FALSE, ''"),
     (Account, "code, company_id, is_active, is_group, currency"),
-    (Branch, "code, company_id"),
+    (Branch, "code, company_id, is_active, FALSE, ''"),
 )
 
 
 def _prefetch(company, items) -> None:
-    """Journals, accounts and branches the data names, in one query per model (plain
-    SQL), into the call's cache; a name not found is left for ``_find`` to refuse."""
+    """Journals, accounts and branches the data names, in one plain query, into the
+    call's cache; a name not found is left for ``_find`` to refuse."""
     datas = [d for _, _, d in items if isinstance(d, dict)]
     lines = [li for d in datas for li in d.get("lines") or []]
     cache = _batch_rows.get()
     wanted = ([d.get("journal") for d in datas], [li.get("account") for li in lines],
               [li.get("branch") for li in lines])
+    parts, params = [], []
+    for kind, ((model, cols), values) in enumerate(zip(_PREFETCH, wanted, strict=True)):
+        keys = {_key(v) for v in values if v not in (None, "")}
+        pks = sorted({k for how, k in keys if how == "pk"})
+        codes = sorted({k for how, k in keys if how == "code"})
+        if not pks and not codes:
+            continue
+        where = " OR ".join(
+            part for part, vals in ((f"id IN ({', '.join(['%s'] * len(pks))})", pks),
+                                    (f"code IN ({', '.join(['%s'] * len(codes))})", codes))
+            if vals)
+        parts.append(f"SELECT {kind}, id, {cols} FROM {model._meta.db_table} WHERE "
+                     f"company_id = %s AND ({where})")
+        params += [company.pk, *pks, *codes]
+    if not parts:
+        return
     with connection.cursor() as cur:
-        for (model, cols), values in zip(_PREFETCH, wanted, strict=True):
-            keys = {_key(v) for v in values if v not in (None, "")}
-            pks = sorted({k for kind, k in keys if kind == "pk"})
-            codes = sorted({k for kind, k in keys if kind == "code"})
-            if not pks and not codes:
-                continue
-            where = " OR ".join(
-                part for part, vals in ((f"id IN ({', '.join(['%s'] * len(pks))})", pks),
-                                        (f"code IN ({', '.join(['%s'] * len(codes))})",
-                                         codes)) if vals)
-            cur.execute(f"SELECT id, {cols} FROM {model._meta.db_table} WHERE "
-                        f"company_id = %s AND ({where})", [company.pk, *pks, *codes])
-            for row in cur.fetchall():
-                obj = _Row(*row)
-                cache[(model, ("pk", obj.pk))] = cache[(model, obj.pk)] = obj
-                cache[(model, ("code", obj.code))] = cache[(model, obj.code)] = obj
+        cur.execute(" UNION ALL ".join(parts), params)
+        for kind, *row in cur.fetchall():
+            model, obj = _PREFETCH[kind][0], _Row(*row)
+            cache[(model, ("pk", obj.pk))] = cache[(model, obj.pk)] = obj
+            cache[(model, ("code", obj.code))] = cache[(model, obj.code)] = obj
 
 
 def _lookup(found: dict, value, model_name: str, path: str):
@@ -560,15 +565,19 @@ def _write(company, actor, head, posted: list[_Prepared], operation: str,
            single: bool) -> None:
     new = [p for p in posted if p.draft is None]
     _post_drafts(posted)
-    fastwrite.insert_entries(company.pk, [p.header for p in new],
-                             [(p.header["id"], p.lines) for p in new])
     links = _links(head, posted)
-    fastwrite.insert_links(links, posted[0].header["posted_at"])
-    fastwrite.head_update(company.pk, head.seq, head.hash)
-    fastwrite.rollups_add(company.pk, _rollup_deltas(posted), posted[0].header["posted_at"])
+    deltas = _rollup_deltas(posted)
+    now = posted[0].header["posted_at"]
+    with fastwrite.pipelined(enabled=len(new) == len(posted) and fastwrite.fits_one_insert(
+            sum(len(p.lines) for p in posted))):
+        fastwrite.insert_entries(company.pk, [p.header for p in new],
+                                 [(p.header["id"], p.lines) for p in new])
+        fastwrite.insert_links(links, now)
+        fastwrite.head_update(company.pk, head.seq, head.hash)
+        fastwrite.rollups_add(company.pk, deltas, now)
+        _audit(company, actor, posted, operation, single)
     for p in new:
         p.entry = _entry_instance(p.header)
-    _audit(company, actor, posted, operation, single)
 
 
 def _post(company, actor, items: list, operation: str) -> list[JournalEntry]:
