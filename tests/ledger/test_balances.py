@@ -192,3 +192,23 @@ def test_rollups_keep_cost_centre_and_project_apart(demo, owner):
     assert {k: v for k, v in _totals(demo).items() if k[0] == account} == {
         (account, AccountBalance.objects.filter(company=demo, account_id=account)
          .values_list("period_id", flat=True).first()): (Decimal(100), Decimal(0))}
+
+
+def test_totals_follow_rollups_across_accounts_and_months(demo, post):
+    # a batch touching account A in one month and B in another, with rollup rows of A in
+    # B's month already there: each total adds only its own (account, month)
+    post(("110103", "10", None), ("3101", None, "10"), date=dt.date(2025, 2, 3))
+    post(("110103", "5", None), ("3101", None, "5"), date=dt.date(2025, 1, 3))
+    services.journal_entries_post(company=demo, actor=None, entries=[
+        {"journal": "GEN", "date": dt.date(2025, 1, 9),
+         "lines": [{"account": "110103", "debit": "1"}, {"account": "3101", "credit": "1"}]},
+        {"journal": "GEN", "date": dt.date(2025, 2, 9),
+         "lines": [{"account": "6201", "debit": "2"}, {"account": "3101", "credit": "2"}]}])
+    scan = balance_rows_from_lines(company=demo)
+    assert _rollups(demo) == scan
+    assert _totals(demo) == _scan_totals(scan)
+    codes = dict(Account.objects.filter(company=demo).values_list("pk", "code"))
+    assert sorted((codes[a], d, c) for (a, _p), (d, c) in _totals(demo).items()) == [
+        ("110103", Decimal(6), Decimal(0)), ("110103", Decimal(10), Decimal(0)),
+        ("3101", Decimal(0), Decimal(6)), ("3101", Decimal(0), Decimal(12)),
+        ("6201", Decimal(2), Decimal(0))]

@@ -19,7 +19,7 @@ from django.db import connection
 from cuadra.core import context
 from cuadra.core.audit import _jsonable
 from cuadra.core.models import AuditLog
-from cuadra.core.money import MONEY_DIGITS, MONEY_PLACES, encode_sortable
+from cuadra.core.money import MONEY_DIGITS, MONEY_PLACES, ZERO, encode_sortable
 from cuadra.ledger.models import (
     RATE_DIGITS,
     RATE_PLACES,
@@ -223,20 +223,33 @@ def rollups_add(company_id: int, deltas: dict[tuple, list], now) -> None:
             pair[0] += d
             pair[1] += c
     with connection.cursor() as cur:
-        _add(cur, AccountBalance._meta.db_table, _BALANCE_KEY, company_id, deltas, now,
-             lambda k: (k[0], k[1], k[2] or None, k[2], k[3], k[4]))
+        current = _add(cur, AccountBalance._meta.db_table, _BALANCE_KEY, company_id, deltas,
+                       now, lambda k: (k[0], k[1], k[2] or None, k[2], k[3], k[4]))
+        if current is not None:
+            # SQLite read every rollup row of the touched (account, period) pairs: their
+            # sum is the total before this post (totals = rollups summed, kept together)
+            before: dict[tuple, list] = {k: [ZERO, ZERO] for k in totals}
+            for k, (d, c) in current.items():
+                pair = before.get(k[:2])  # the read spans accounts x periods: skip others
+                if pair is not None:
+                    pair[0] += d
+                    pair[1] += c
+            current = before
         _add(cur, AccountPeriodTotal._meta.db_table, _TOTAL_KEY, company_id, totals, now,
-             lambda k: k)
+             lambda k: k, current=current)
 
 
-def _add(cur, table: str, key_cols: tuple, company_id: int, sums: dict, now, values) -> None:
+def _add(cur, table: str, key_cols: tuple, company_id: int, sums: dict, now, values,
+         current: dict | None = None) -> dict | None:
     """Upsert ``sums`` (key -> [debit, credit]); ``values(key)`` gives the row's columns
-    between company_id and debit (``key_cols`` name the conflict key after company_id)."""
+    between company_id and debit (``key_cols`` name the conflict key after company_id).
+    On SQLite, returns the rows read before (``current`` given: read nothing)."""
     cols = ("created_at", "updated_at", "company_id", *_VALUE_COLS[table], "debit", "credit")
     conflict = ", ".join(("company_id", *key_cols))
     marks = "(" + ", ".join(["%s"] * len(cols)) + ")"
     if _sqlite():
-        current = _sqlite_sums(cur, table, key_cols, company_id, sums)
+        if current is None:
+            current = _sqlite_sums(cur, table, key_cols, company_id, sums)
         enc = _Encoder()
         ts = enc.t(now)
         rows = []
@@ -249,7 +262,7 @@ def _add(cur, table: str, key_cols: tuple, company_id: int, sums: dict, now, val
             f"INSERT INTO {table} ({', '.join(cols)}) VALUES {marks} ON CONFLICT "
             f"({conflict}) DO UPDATE SET debit = excluded.debit, credit = excluded.credit, "
             "updated_at = excluded.updated_at", rows)
-        return
+        return current
     rows = [(now, now, company_id, *values(k), d, c) for k, (d, c) in sums.items()]
     for start in range(0, len(rows), 1000):
         chunk = rows[start:start + 1000]
@@ -258,6 +271,7 @@ def _add(cur, table: str, key_cols: tuple, company_id: int, sums: dict, now, val
             + f" ON CONFLICT ({conflict}) DO UPDATE SET debit = {table}.debit + "
             f"excluded.debit, credit = {table}.credit + excluded.credit, "
             "updated_at = excluded.updated_at", [v for row in chunk for v in row])
+    return None
 
 
 def _sqlite_sums(cur, table: str, key_cols: tuple, company_id: int,
