@@ -229,12 +229,11 @@ class JournalLine(TenantModel):
     ``amount_currency`` is the signed amount in the line's ``currency`` and
     ``exchange_rate`` the company-currency units per unit of it."""
 
-    # no single-column indexes on company and entry: line_company_account and
-    # line_entry_no start with them (every index is written by each posted line)
+    # no single-column index on company: line_company_account starts with it (every
+    # index is written by each posted line)
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+",
                                 db_index=False)
-    entry = models.ForeignKey(JournalEntry, on_delete=models.CASCADE, related_name="lines",
-                              db_index=False)
+    entry = models.ForeignKey(JournalEntry, on_delete=models.CASCADE, related_name="lines")
     line_no = models.PositiveIntegerField()
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines")
     label = models.CharField(max_length=200, blank=True)

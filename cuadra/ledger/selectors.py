@@ -164,8 +164,9 @@ class _Reader:
         out = defaultdict(list)
         sqlite = self.sqlite
         for r in self._rows(f"SELECT {', '.join(_LINE_COLS)} FROM "
-                            f"{JournalLine._meta.db_table} WHERE company_id = %s AND "
-                            "entry_id >= %s AND entry_id <= %s",
+                            f"{JournalLine._meta.db_table} WHERE +company_id = %s AND "
+                            "entry_id >= %s AND entry_id <= %s",  # "+": SQLite walks the
+                            # entry range, not every line of the company (line_company_account)
                             [self.company_id, first_id, last_id]):
             if r[0] in wanted:
                 if sqlite and r[10] is not None:
