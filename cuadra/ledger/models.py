@@ -149,6 +149,9 @@ class JournalLineQuerySet(_PostedGuard, TenantQuerySet):
 
 
 class JournalEntry(TenantModel):
+    # company leads entry_company_state_date and the unique keys: no index of its own
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+",
+                                db_index=False)
     journal = models.ForeignKey(Journal, on_delete=models.PROTECT, related_name="entries")
     date = models.DateField(_("date"))
     number = models.CharField(_("number"), max_length=64, blank=True,
@@ -226,6 +229,10 @@ class JournalLine(TenantModel):
     ``amount_currency`` is the signed amount in the line's ``currency`` and
     ``exchange_rate`` the company-currency units per unit of it."""
 
+    # no single-column index on company: line_company_account starts with it (every
+    # index is written by each posted line)
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+",
+                                db_index=False)
     entry = models.ForeignKey(JournalEntry, on_delete=models.CASCADE, related_name="lines")
     line_no = models.PositiveIntegerField()
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines")
@@ -331,6 +338,30 @@ class AccountBalance(BaseModel):
                                     name="balance_key"),
         ]
         indexes = [models.Index(fields=["company", "period"], name="balance_company_period")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}@{self.period_id}: {self.debit} / {self.credit}"
+
+
+class AccountPeriodTotal(BaseModel):
+    """Posted debit and credit per (account, period) over every branch, cost centre and
+    project: the sum of the account's ``AccountBalance`` rows of the period, kept by the
+    posting service with them. A report without filters reads one row per account and
+    month (a year of a ~100-account chart: ~1,200 rows however many dimension values the
+    lines carry); a filtered one reads ``AccountBalance``."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+",
+                                db_index=False)  # leads the unique key
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
+    debit = MoneyField(default=0)
+    credit = MoneyField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company", "account", "period"],
+                                    name="total_company_account_period"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.account_id}@{self.period_id}: {self.debit} / {self.credit}"

@@ -28,7 +28,14 @@ from cuadra.core.errors import NotFound, ValidationError
 from cuadra.core.money import ZERO, DecimalSum
 from cuadra.ledger.enums import CLOSING_SOURCE_TYPE, AccountType, EntryState
 from cuadra.ledger.exact import exact
-from cuadra.ledger.models import Account, AccountBalance, JournalEntry, JournalLine, Period
+from cuadra.ledger.models import (
+    Account,
+    AccountBalance,
+    AccountPeriodTotal,
+    JournalEntry,
+    JournalLine,
+    Period,
+)
 from cuadra.ledger.services.periods import fiscal_year_start
 from cuadra.tenancy.models import Branch
 
@@ -115,7 +122,9 @@ def range_sums(*, company, start: dt.date | None, end: dt.date, dims: Dimensions
     if start is not None and start > end:
         return {}
     out: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
-    whole = AccountBalance.objects.filter(company=company, period__end__lte=end)
+    # without filters, the (account, period) totals: one row per account and month
+    rollups = AccountBalance if dims.any else AccountPeriodTotal
+    whole = rollups.objects.filter(company=company, period__end__lte=end)
     if start is not None:
         whole = whole.filter(period__start__gte=start)
     if account_ids is not None:

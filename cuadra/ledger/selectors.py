@@ -11,19 +11,17 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
-from cuadra.core.errors import NotFound, ValidationError
-from cuadra.core.money import ZERO, DecimalSum, decode_sortable
+from cuadra.core.errors import NotFound
+from cuadra.core.money import ZERO, decode_sortable
 from cuadra.ledger import chain
 from cuadra.ledger.enums import GENESIS_HASH, EntryState
 from cuadra.ledger.exact import exact
 from cuadra.ledger.models import (
     Account,
-    AccountBalance,
     JournalEntry,
     JournalLine,
     LedgerAuditLog,
     LedgerChainHead,
-    Period,
 )
 
 
@@ -82,74 +80,23 @@ class TrialBalance:
     total_closing: Decimal = ZERO
 
 
-def _rollup_sums(company, period_ids, branch) -> dict[int, tuple[Decimal, Decimal]]:
-    if not period_ids:
-        return {}
-    qs = AccountBalance.objects.filter(company=company, period_id__in=period_ids)
-    if branch is not None:
-        qs = qs.filter(branch=branch)
-    sums = qs.values("account_id").annotate(d=DecimalSum("debit"), c=DecimalSum("credit"))
-    return {s["account_id"]: (s["d"] or ZERO, s["c"] or ZERO) for s in sums.order_by()}
-
-
-def _line_sums(company, ranges, branch) -> dict[int, tuple[Decimal, Decimal]]:
-    """Posted lines inside partial-period date ranges (at most two short scans)."""
-    out: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
-    for start, end in ranges:
-        qs = JournalLine.objects.filter(company=company, entry__state=EntryState.POSTED,
-                                        entry__date__gte=start, entry__date__lte=end)
-        if branch is not None:
-            qs = qs.filter(branch=branch)
-        for s in qs.values("account_id").annotate(d=DecimalSum("debit"),
-                                                  c=DecimalSum("credit")).order_by():
-            out[s["account_id"]][0] += s["d"] or ZERO
-            out[s["account_id"]][1] += s["c"] or ZERO
-    return {k: (v[0], v[1]) for k, v in out.items()}
-
-
-def _merge(*parts) -> dict[int, tuple[Decimal, Decimal]]:
-    out: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
-    for part in parts:
-        for account_id, (d, c) in part.items():
-            out[account_id][0] += d
-            out[account_id][1] += c
-    return {k: (v[0], v[1]) for k, v in out.items()}
-
-
 @exact
 def trial_balance_get(*, company, date_from: dt.date, date_to: dt.date,
                       branch=None) -> TrialBalance:
-    """Opening, movements and closing per postable account, from the per-period rollups.
-    Whole periods come from rollups; a range that starts or ends inside a month adds a
-    scan of the lines in those few days only."""
-    if date_from > date_to:
-        raise ValidationError("The range starts after it ends.", field="dateFrom")
-    periods = list(Period.objects.filter(company=company, start__lte=date_to)
-                   .only("id", "start", "end"))
-    before = [p.pk for p in periods if p.end < date_from]
-    inside = [p.pk for p in periods if p.start >= date_from and p.end <= date_to]
-    opening_partial, moves_partial = [], []
-    for p in periods:
-        if p.start < date_from <= p.end:
-            opening_partial.append((p.start, date_from - dt.timedelta(days=1)))
-        if p.end >= date_from and p.start <= date_to and p.pk not in inside:
-            moves_partial.append((max(p.start, date_from), min(p.end, date_to)))
-    opening = _merge(_rollup_sums(company, before, branch),
-                     _line_sums(company, opening_partial, branch))
-    moves = _merge(_rollup_sums(company, inside, branch),
-                   _line_sums(company, moves_partial, branch))
-    accounts = Account.objects.filter(company=company, pk__in=set(opening) | set(moves))
-    rows = []
-    for account in accounts.order_by("code"):
-        od, oc = opening.get(account.pk, (ZERO, ZERO))
-        md, mc = moves.get(account.pk, (ZERO, ZERO))
-        rows.append(TrialBalanceRow(account=account, opening=od - oc, debit=md, credit=mc,
-                                    closing=od - oc + md - mc))
+    """Opening, movements and closing per postable account, in code order: the postable
+    rows of ``reports.trial_balance_report``, which computes them (from the per-period
+    rollups, plus the lines of the days of a month the range covers in part)."""
+    from cuadra.ledger.reports import trial_balance_report
+
+    report = trial_balance_report(company=company, date_from=date_from, date_to=date_to,
+                                  branch=branch)
+    rows = sorted((TrialBalanceRow(account=li.account, opening=li.opening, debit=li.debit,
+                                   credit=li.credit, closing=li.closing)
+                   for li in report.lines if not li.account.is_group),
+                  key=lambda r: r.account.code)
     return TrialBalance(date_from=date_from, date_to=date_to, rows=rows,
-                        total_opening=sum((r.opening for r in rows), ZERO),
-                        total_debit=sum((r.debit for r in rows), ZERO),
-                        total_credit=sum((r.credit for r in rows), ZERO),
-                        total_closing=sum((r.closing for r in rows), ZERO))
+                        total_opening=report.total_opening, total_debit=report.total_debit,
+                        total_credit=report.total_credit, total_closing=report.total_closing)
 
 
 # --- the hash chain ------------------------------------------------------------------------
@@ -217,8 +164,9 @@ class _Reader:
         out = defaultdict(list)
         sqlite = self.sqlite
         for r in self._rows(f"SELECT {', '.join(_LINE_COLS)} FROM "
-                            f"{JournalLine._meta.db_table} WHERE company_id = %s AND "
-                            "entry_id >= %s AND entry_id <= %s",
+                            f"{JournalLine._meta.db_table} WHERE +company_id = %s AND "
+                            "entry_id >= %s AND entry_id <= %s",  # "+": SQLite walks the
+                            # entry range, not every line of the company (line_company_account)
                             [self.company_id, first_id, last_id]):
             if r[0] in wanted:
                 if sqlite and r[10] is not None:

@@ -49,9 +49,12 @@ def sequence_next(*, company, document_type: str, date, branch=None,
         raise RuntimeError("sequence_next must run inside the issuing transaction "
                            "(transaction.atomic), or a rollback could not free the number.")
     date = selectors.as_local_date(company=company, date=date)
-    seq = selectors.sequence_for(company=company, document_type=document_type,
-                                 branch_code=selectors.branch_code_of(branch))
-    counter = _locked_counter(seq, period_key(seq.reset_strategy, date))
+    seq = _series_row(company, document_type, selectors.branch_code_of(branch))
+    key = period_key(seq.reset_strategy, date)
+    fast = _issue_fast(company, seq, [key], [date], object_type, [object_id])
+    if fast is not None:
+        return fast[0]
+    counter = _locked_counter(seq, key)
     if seq.enforce_chronology and counter.last_date and date < counter.last_date:
         raise ValidationError(
             f"{document_type} {render(seq.prefix, seq.padding, counter.last_value, date)} is "
@@ -64,7 +67,8 @@ def sequence_next(*, company, document_type: str, date, branch=None,
     number = render(seq.prefix, seq.padding, counter.last_value, date)
     try:
         IssuedNumber.objects.create(
-            company=company, document_type=seq.document_type, number=number, sequence=seq,
+            company=company, document_type=seq.document_type, number=number,
+            sequence_id=seq.pk,
             period_key=counter.period_key, value=counter.last_value, date=date,
             object_type=object_type, object_id=str(object_id or ""))
     except IntegrityError:
@@ -87,11 +91,13 @@ def sequence_next_many(*, company, document_type: str, dates: list, branch=None,
     if not dates:
         return []
     dates = [selectors.as_local_date(company=company, date=d) for d in dates]
-    seq = selectors.sequence_for(company=company, document_type=document_type,
-                                 branch_code=selectors.branch_code_of(branch))
+    seq = _series_row(company, document_type, selectors.branch_code_of(branch))
     keys = [period_key(seq.reset_strategy, d) for d in dates]
-    counters = {key: _locked_counter(seq, key) for key in sorted(set(keys))}
     ids = list(object_ids) if object_ids is not None else [""] * len(dates)
+    fast = _issue_fast(company, seq, keys, dates, object_type, ids)
+    if fast is not None:
+        return fast
+    counters = {key: _locked_counter(seq, key) for key in sorted(set(keys))}
     issued = [_issue_in_memory(seq, counters[key], date, i)
               for i, (key, date) in enumerate(zip(keys, dates, strict=True))]
     for counter in counters.values():
@@ -103,7 +109,96 @@ def sequence_next_many(*, company, document_type: str, dates: list, branch=None,
     return [number for number, _ in issued]
 
 
-def _issue_in_memory(seq: AutoSequence, counter: SequenceCounter, date, index: int
+class _Series:
+    """The columns of an AutoSequence that issuing reads (one plain query, no model)."""
+
+    __slots__ = (
+        "company_id",
+        "document_type",
+        "enforce_chronology",
+        "padding",
+        "pk",
+        "prefix",
+        "reset_strategy",
+    )
+
+    def __init__(self, row) -> None:
+        (self.pk, self.company_id, self.document_type, self.prefix, self.padding,
+         self.reset_strategy, self.enforce_chronology) = row
+
+
+def _series_row(company, document_type: str, branch_code: str) -> _Series:
+    """``selectors.sequence_for`` in one plain query: the branch's series, else the
+    company-wide one."""
+    if document_type not in DocumentType.values:
+        return selectors.sequence_for(company=company, document_type=document_type,
+                                      branch_code=branch_code)  # raises the usual error
+    table = AutoSequence._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT id, company_id, document_type, prefix, padding, reset_strategy, "
+                    f"enforce_chronology, branch_code FROM {table} WHERE company_id = %s "
+                    f"AND document_type = %s AND branch_code IN (%s, '')",
+                    [company.pk, document_type, branch_code])
+        rows = {row[-1]: row[:-1] for row in cur.fetchall()}
+    row = rows.get(branch_code) or rows.get("")
+    if row is None:
+        return selectors.sequence_for(company=company, document_type=document_type,
+                                      branch_code=branch_code)  # raises NOT_FOUND
+    return _Series(row)
+
+
+def _issue_fast(company, seq: _Series, keys: list[str], dates: list, object_type: str,
+                ids: list) -> list[str] | None:
+    """The common case in one ``UPDATE ... RETURNING`` per (series, period) counter: the
+    counter exists and every date keeps the series' chronology. The UPDATE's WHERE checks
+    the counter's last date, so when it matches nothing, nothing changed and the caller
+    takes the general path (which creates the counter or names the offending date)."""
+    by_key: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        by_key.setdefault(key, []).append(i)
+    if seq.enforce_chronology and any(
+            dates[idx[j]] < dates[idx[j - 1]] for idx in by_key.values()
+            for j in range(1, len(idx))):
+        return None
+    table = SequenceCounter._meta.db_table
+    sqlite = connection.vendor == "sqlite"
+    values: list[int] = [0] * len(dates)
+    with connection.cursor() as cur:
+        for key in sorted(by_key):  # the lock order of the general path
+            idx = by_key[key]
+            first = dates[idx[0]]
+            last = max(dates[i] for i in idx)
+            first_p, last_p = (first.isoformat(), last.isoformat()) if sqlite else (first, last)
+            check = " AND (last_date IS NULL OR last_date <= %s)" \
+                if seq.enforce_chronology else ""
+            sql = (f"UPDATE {table} SET last_value = last_value + %s, last_date = CASE WHEN "
+                   f"last_date IS NULL OR last_date < %s THEN %s ELSE last_date END "
+                   f"WHERE sequence_id = %s AND period_key = %s{check} RETURNING last_value")
+            params = [len(idx), last_p, last_p, seq.pk, key,
+                      *([first_p] if seq.enforce_chronology else [])]
+            cur.execute(sql, params)
+            row = cur.fetchone()
+            if row is None:
+                if all(v == 0 for v in values):
+                    return None  # nothing moved: the general path does it all
+                # an earlier counter of this batch moved already: create or lock this
+                # one, refuse as the general path would, else issue from it
+                counter = _locked_counter(seq, key)
+                _issue_in_memory(seq, counter, first, idx[0])
+                cur.execute(sql, params)
+                row = cur.fetchone()
+            start = row[0] - len(idx)
+            for n, i in enumerate(idx, start=1):
+                values[i] = start + n
+    numbers = [render(seq.prefix, seq.padding, v, d) for v, d in zip(values, dates,
+                                                                     strict=True)]
+    _issued_insert(company, seq, [
+        (numbers[i], keys[i], values[i], dates[i], object_type, str(ids[i] or ""))
+        for i in range(len(dates))])
+    return numbers
+
+
+def _issue_in_memory(seq, counter: SequenceCounter, date, index: int
                      ) -> tuple[str, int]:
     if seq.enforce_chronology and counter.last_date and date < counter.last_date:
         raise ValidationError(
@@ -121,7 +216,7 @@ _ISSUED_COLS = ("company_id", "document_type", "number", "sequence_id", "period_
                 "date", "issued_at", "object_type", "object_id")
 
 
-def _issued_insert(company, seq: AutoSequence, rows: list[tuple]) -> None:
+def _issued_insert(company, seq, rows: list[tuple]) -> None:
     """``rows``: (number, period_key, value, date, object_type, object_id). Written as plain
     rows (executemany on SQLite, COPY or one multi-row INSERT on PostgreSQL): building and
     saving a model instance per number was most of a large batch's numbering time."""
@@ -154,7 +249,7 @@ def _issued_insert(company, seq: AutoSequence, rows: list[tuple]) -> None:
                        field="prefix") from None
 
 
-def _locked_counter(seq: AutoSequence, key: str) -> SequenceCounter:
+def _locked_counter(seq, key: str) -> SequenceCounter:
     """Lock the (series, period) counter row, creating it on the period's first number.
 
     Two first numbers of a period race on the unique constraint: the loser's insert waits
@@ -165,17 +260,18 @@ def _locked_counter(seq: AutoSequence, key: str) -> SequenceCounter:
         return found
     try:
         with transaction.atomic():
-            return SequenceCounter.objects.create(company_id=seq.company_id, sequence=seq,
-                                                  period_key=key)
+            return SequenceCounter.objects.create(company_id=seq.company_id,
+                                                  sequence_id=seq.pk, period_key=key)
     except IntegrityError:
         return _select_counter(seq, key)
 
 
-def _select_counter(seq: AutoSequence, key: str) -> SequenceCounter | None:
+def _select_counter(seq, key: str) -> SequenceCounter | None:
     # No ORDER BY and ``of=self``: a join here would lock the company row FOR UPDATE and
     # make every other series of the company wait on its foreign-key checks.
     rows = list(SequenceCounter.objects.select_for_update(of=("self",))
-                .filter(company_id=seq.company_id, sequence=seq, period_key=key).order_by())
+                .filter(company_id=seq.company_id, sequence_id=seq.pk, period_key=key)
+                .order_by())
     return rows[0] if rows else None
 
 

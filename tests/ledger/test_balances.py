@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from cuadra.core.money import DecimalSum
 from cuadra.ledger import services
 from cuadra.ledger.exact import WIDE
-from cuadra.ledger.models import Account, AccountBalance, JournalLine
+from cuadra.ledger.models import Account, AccountBalance, AccountPeriodTotal, JournalLine
 from cuadra.ledger.selectors import trial_balance_get
 from cuadra.ledger.services.balances import balance_rows_from_lines
 from cuadra.tenancy.models import Branch
@@ -23,6 +23,20 @@ def _rollups(company) -> dict:
     return {(b.account_id, b.period_id, b.branch_key, b.cost_center, b.project):
             (b.debit, b.credit)
             for b in AccountBalance.objects.filter(company=company)}
+
+
+def _totals(company) -> dict:
+    return {(t.account_id, t.period_id): (t.debit, t.credit)
+            for t in AccountPeriodTotal.objects.filter(company=company)}
+
+
+def _scan_totals(scan: dict) -> dict:
+    out: dict = {}
+    for (account, period, *_), (d, c) in scan.items():
+        pair = out.setdefault((account, period), [Decimal(0), Decimal(0)])
+        pair[0] += d
+        pair[1] += c
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _post_year(post, demo):
@@ -74,12 +88,18 @@ def test_rollups_equal_full_scan_and_rebuild(demo, post, capsys):
     scan = balance_rows_from_lines(company=demo)
     assert _rollups(demo) == scan
     assert len(scan) == 10
+    # the (account, period) totals are the rollups summed over the dimensions
+    totals = _scan_totals(scan)
+    assert _totals(demo) == totals
+    assert len(totals) == 10
     AccountBalance.objects.filter(company=demo).update(debit=Decimal(0))  # damage them
+    AccountPeriodTotal.objects.filter(company=demo).update(credit=Decimal(0))
     from django.core.management import call_command
 
     call_command("ledger", "rebuild-balances", "--company", "DEMO")
     assert capsys.readouterr().out == "rebuilt 10 balance rows\n"
     assert _rollups(demo) == scan
+    assert _totals(demo) == totals
 
 
 _AMOUNT = st.decimals(min_value=Decimal("0." + "0" * 24 + "1"),
@@ -167,3 +187,28 @@ def test_rollups_keep_cost_centre_and_project_apart(demo, owner):
     assert rows == {("ADM", "P1"): (Decimal(40), Decimal(0)),
                     ("VEN", ""): (Decimal(60), Decimal(0))}
     assert _rollups(demo) == balance_rows_from_lines(company=demo)
+    # one (account, period) total over both dimension rows
+    account = Account.objects.get(company=demo, code="6201").pk
+    assert {k: v for k, v in _totals(demo).items() if k[0] == account} == {
+        (account, AccountBalance.objects.filter(company=demo, account_id=account)
+         .values_list("period_id", flat=True).first()): (Decimal(100), Decimal(0))}
+
+
+def test_totals_follow_rollups_across_accounts_and_months(demo, post):
+    # a batch touching account A in one month and B in another, with rollup rows of A in
+    # B's month already there: each total adds only its own (account, month)
+    post(("110103", "10", None), ("3101", None, "10"), date=dt.date(2025, 2, 3))
+    post(("110103", "5", None), ("3101", None, "5"), date=dt.date(2025, 1, 3))
+    services.journal_entries_post(company=demo, actor=None, entries=[
+        {"journal": "GEN", "date": dt.date(2025, 1, 9),
+         "lines": [{"account": "110103", "debit": "1"}, {"account": "3101", "credit": "1"}]},
+        {"journal": "GEN", "date": dt.date(2025, 2, 9),
+         "lines": [{"account": "6201", "debit": "2"}, {"account": "3101", "credit": "2"}]}])
+    scan = balance_rows_from_lines(company=demo)
+    assert _rollups(demo) == scan
+    assert _totals(demo) == _scan_totals(scan)
+    codes = dict(Account.objects.filter(company=demo).values_list("pk", "code"))
+    assert sorted((codes[a], d, c) for (a, _p), (d, c) in _totals(demo).items()) == [
+        ("110103", Decimal(6), Decimal(0)), ("110103", Decimal(10), Decimal(0)),
+        ("3101", Decimal(0), Decimal(6)), ("3101", Decimal(0), Decimal(12)),
+        ("6201", Decimal(2), Decimal(0))]

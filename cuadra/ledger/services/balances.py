@@ -6,9 +6,9 @@ from django.db import transaction
 
 from cuadra.core.audit import audit_record
 from cuadra.core.models import AuditAction
-from cuadra.core.money import DecimalSum
+from cuadra.core.money import ZERO, DecimalSum
 from cuadra.ledger.enums import EntryState
-from cuadra.ledger.models import AccountBalance, JournalLine, Period
+from cuadra.ledger.models import AccountBalance, AccountPeriodTotal, JournalLine, Period
 
 
 def balance_rows_from_lines(*, company) -> dict[tuple, tuple]:
@@ -40,6 +40,15 @@ def balances_rebuild(*, company, actor=None) -> int:
         AccountBalance(company=company, account_id=a, period_id=p, branch_key=b,
                        branch_id=b or None, cost_center=cc, project=pr, debit=d, credit=c)
         for (a, p, b, cc, pr), (d, c) in rows.items()], batch_size=2000)
+    AccountPeriodTotal.objects.filter(company=company).delete()
+    totals: dict[tuple, list] = {}
+    for (a, p, _b, _cc, _pr), (d, c) in rows.items():
+        pair = totals.setdefault((a, p), [ZERO, ZERO])
+        pair[0] += d
+        pair[1] += c
+    AccountPeriodTotal.objects.bulk_create([
+        AccountPeriodTotal(company=company, account_id=a, period_id=p, debit=d, credit=c)
+        for (a, p), (d, c) in totals.items()], batch_size=2000)
     audit_record(action=AuditAction.UPDATE, actor=actor, company_id=company.pk,
                  operation="balances_rebuild", object_type="ledger.AccountBalance",
                  changes={"rows": [None, len(rows)]})

@@ -19,10 +19,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from cuadra.core.audit import audit_create, audit_delete, audit_record, audit_update, snapshot
+from cuadra.core.audit import audit_create, audit_delete, audit_update, snapshot
 from cuadra.core.errors import (
     DomainError,
     ErrorCode,
@@ -34,7 +34,7 @@ from cuadra.core.errors import (
 from cuadra.core.models import AuditAction
 from cuadra.core.money import MONEY_DIGITS, MONEY_PLACES, ZERO, to_decimal
 from cuadra.ledger import chain
-from cuadra.ledger.enums import CANONICAL_VERSION, GENESIS_HASH, EntryState
+from cuadra.ledger.enums import CANONICAL_VERSION, GENESIS_HASH, EntryState, PeriodState
 from cuadra.ledger.exact import exact
 from cuadra.ledger.models import (
     RATE_PLACES,
@@ -136,12 +136,56 @@ def _by_id(model, company, values, *, code_field: str | None = None) -> dict:
     return found
 
 
+class _Row:
+    """The columns of a journal, account or branch that posting reads, from one plain
+    query (building model instances was a good part of a single post)."""
+
+    __slots__ = ("code", "company_id", "currency", "is_active", "is_group", "pk")
+
+    def __init__(self, pk, code, company_id, is_active=True, is_group=False,
+                 currency="") -> None:
+        self.pk, self.code, self.company_id = pk, code, company_id
+        self.is_active, self.is_group, self.currency = bool(is_active), bool(is_group), \
+            currency or ""
+
+
+_PREFETCH = (
+    (Journal, "code, company_id, is_active, FALSE, ''"),
+    (Account, "code, company_id, is_active, is_group, currency"),
+    (Branch, "code, company_id, is_active, FALSE, ''"),
+)
+
+
 def _prefetch(company, items) -> None:
+    """Journals, accounts and branches the data names, in one plain query, into the
+    call's cache; a name not found is left for ``_find`` to refuse."""
     datas = [d for _, _, d in items if isinstance(d, dict)]
     lines = [li for d in datas for li in d.get("lines") or []]
-    _by_id(Journal, company, [d.get("journal") for d in datas], code_field="code")
-    _by_id(Account, company, [li.get("account") for li in lines], code_field="code")
-    _by_id(Branch, company, [li.get("branch") for li in lines], code_field="code")
+    cache = _batch_rows.get()
+    wanted = ([d.get("journal") for d in datas], [li.get("account") for li in lines],
+              [li.get("branch") for li in lines])
+    parts, params = [], []
+    for kind, ((model, cols), values) in enumerate(zip(_PREFETCH, wanted, strict=True)):
+        keys = {_key(v) for v in values if v not in (None, "")}
+        pks = sorted({k for how, k in keys if how == "pk"})
+        codes = sorted({k for how, k in keys if how == "code"})
+        if not pks and not codes:
+            continue
+        where = " OR ".join(
+            part for part, vals in ((f"id IN ({', '.join(['%s'] * len(pks))})", pks),
+                                    (f"code IN ({', '.join(['%s'] * len(codes))})", codes))
+            if vals)
+        parts.append(f"SELECT {kind}, id, {cols} FROM {model._meta.db_table} WHERE "
+                     f"company_id = %s AND ({where})")
+        params += [company.pk, *pks, *codes]
+    if not parts:
+        return
+    with connection.cursor() as cur:
+        cur.execute(" UNION ALL ".join(parts), params)
+        for kind, *row in cur.fetchall():
+            model, obj = _PREFETCH[kind][0], _Row(*row)
+            cache[(model, ("pk", obj.pk))] = cache[(model, obj.pk)] = obj
+            cache[(model, ("code", obj.code))] = cache[(model, obj.code)] = obj
 
 
 def _lookup(found: dict, value, model_name: str, path: str):
@@ -352,7 +396,28 @@ def chain_head_lock(*, company) -> LedgerChainHead:
     return head
 
 
-def _links(head: LedgerChainHead, posted: list[_Prepared]) -> list[tuple]:
+class _Head:
+    __slots__ = ("hash", "seq")
+
+    def __init__(self, seq: int, digest: str) -> None:
+        self.seq, self.hash = seq, digest
+
+
+def _head_lock(company) -> _Head:
+    """``chain_head_lock`` in one plain statement (FOR UPDATE on PostgreSQL; SQLite write
+    transactions are BEGIN IMMEDIATE, so the database is already ours)."""
+    lock = "" if connection.vendor == "sqlite" else " FOR UPDATE"
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT seq, hash FROM {LedgerChainHead._meta.db_table} "
+                    f"WHERE company_id = %s{lock}", [company.pk])
+        row = cur.fetchone()
+    if row is None:
+        head = chain_head_lock(company=company)
+        return _Head(head.seq, head.hash)
+    return _Head(*row)
+
+
+def _links(head, posted: list[_Prepared]) -> list[tuple]:
     """Link rows (company, seq, entry, number, version, prev, hash, canonical): the
     canonical text is built once per entry from the same values that are inserted."""
     links = []
@@ -387,13 +452,38 @@ def _rollup_deltas(posted: list[_Prepared]) -> dict[tuple, list[Decimal]]:
 
 # --- posting -------------------------------------------------------------------------------
 
-def _period(company, date) -> Period:
+class _Period:
+    __slots__ = ("end", "pk", "start", "state")
+
+    def __init__(self, pk, start, end, state) -> None:
+        self.pk, self.start, self.end, self.state = pk, start, end, state
+
+
+def _period_row(company, date) -> _Period | None:
+    """The period holding ``date``, locked, in one plain query; None if there is none."""
+    sqlite = connection.vendor == "sqlite"
+    with connection.cursor() as cur:
+        cur.execute(f'SELECT id, start, "end", state FROM {Period._meta.db_table} WHERE '
+                    f'company_id = %s AND start <= %s AND "end" >= %s'
+                    + ("" if sqlite else " FOR UPDATE"),
+                    [company.pk, date, date])
+        row = cur.fetchone()
+    if row is None:
+        return None
+    pk, start, end, state = row
+    if isinstance(start, str):
+        start, end = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    return _Period(pk, start, end, state)
+
+
+def _period(company, date) -> _Period | Period:
     cache = _batch_rows.get()
     periods = cache.setdefault("periods", []) if cache is not None else []
     for period in periods:
         if period.start <= date <= period.end:
             return period
-    period = period_for_date(company=company, date=date, lock=True)
+    period = _period_row(company, date) or period_for_date(company=company, date=date,
+                                                           lock=True)
     periods.append(period)
     return period
 
@@ -401,8 +491,9 @@ def _period(company, date) -> Period:
 def _assign_legal_fields(company, actor, head, p: _Prepared, now, operation: str) -> None:
     """Everything but id and number, which the whole batch takes at once."""
     p.period = _period(company, p.header["date"])
-    period_check_postable(company=company, actor=actor, period=p.period,
-                          operation=operation)
+    if p.period.state != PeriodState.OPEN:  # the refusal or override needs the row
+        period_check_postable(company=company, actor=actor, operation=operation,
+                              period=Period.objects.get(pk=p.period.pk))
     head.seq += 1
     p.header.update(state=EntryState.POSTED, posted_at=now, updated_at=now,
                     posted_by_id=getattr(_user(actor), "pk", None),
@@ -436,15 +527,15 @@ def _audit(company, actor, posted: list[_Prepared], operation: str, single: bool
     if single:
         p = posted[0]
         is_draft = p.draft is not None
-        audit_record(action=AuditAction.TRANSITION if is_draft else AuditAction.CREATE,
-                     actor=actor, company_id=company.pk, obj=p.entry, operation=operation,
-                     changes={"state": [EntryState.DRAFT if is_draft else None,
-                                        EntryState.POSTED],
-                              "number": [None, p.header["number"]],
-                              "lines": [None, len(p.lines)]})
+        fastwrite.audit_insert(
+            action=AuditAction.TRANSITION if is_draft else AuditAction.CREATE,
+            actor=actor, company_id=company.pk, object_type="ledger.JournalEntry",
+            object_id=p.header["id"], operation=operation,
+            changes={"state": [EntryState.DRAFT if is_draft else None, EntryState.POSTED],
+                     "number": [None, p.header["number"]], "lines": [None, len(p.lines)]})
         return
-    audit_record(action=AuditAction.CREATE, actor=actor, company_id=company.pk,
-                 object_type="ledger.JournalEntry", operation=operation,
+    fastwrite.audit_insert(action=AuditAction.CREATE, actor=actor, company_id=company.pk,
+                 object_type="ledger.JournalEntry", object_id="", operation=operation,
                  changes={"entries": [None, [p.header["id"] for p in posted]],
                           "numbers": [None, [posted[0].header["number"],
                                              posted[-1].header["number"]]],
@@ -474,15 +565,19 @@ def _write(company, actor, head, posted: list[_Prepared], operation: str,
            single: bool) -> None:
     new = [p for p in posted if p.draft is None]
     _post_drafts(posted)
-    fastwrite.insert_entries(company.pk, [p.header for p in new],
-                             [(p.header["id"], p.lines) for p in new])
     links = _links(head, posted)
-    fastwrite.insert_links(links, posted[0].header["posted_at"])
-    fastwrite.head_update(company.pk, head.seq, head.hash)
-    fastwrite.rollups_add(company.pk, _rollup_deltas(posted), posted[0].header["posted_at"])
+    deltas = _rollup_deltas(posted)
+    now = posted[0].header["posted_at"]
+    with fastwrite.pipelined(enabled=len(new) == len(posted) and fastwrite.fits_one_insert(
+            sum(len(p.lines) for p in posted))):
+        fastwrite.insert_entries(company.pk, [p.header for p in new],
+                                 [(p.header["id"], p.lines) for p in new])
+        fastwrite.insert_links(links, now)
+        fastwrite.head_update(company.pk, head.seq, head.hash)
+        fastwrite.rollups_add(company.pk, deltas, now)
+        _audit(company, actor, posted, operation, single)
     for p in new:
         p.entry = _entry_instance(p.header)
-    _audit(company, actor, posted, operation, single)
 
 
 def _post(company, actor, items: list, operation: str) -> list[JournalEntry]:
@@ -495,7 +590,7 @@ def _post(company, actor, items: list, operation: str) -> list[JournalEntry]:
 
 
 def _post_locked(company, actor, items: list, operation: str) -> list[JournalEntry]:
-    head = chain_head_lock(company=company)
+    head = _head_lock(company)
     _prefetch(company, items)
     keys = [key for _, key, _ in items if key]
     seen = {e.idempotency_key: e for e in JournalEntry.objects.filter(
