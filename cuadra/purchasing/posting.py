@@ -1,6 +1,14 @@
 """The ledger effects of purchasing, bound to the ``entry_audit`` stage, and the receipt's
 stock hook bound to ``storage_audit``.
 
+Goods receipt (GENERAL journal, :func:`receipt_stock_effect`): its goods come into stock
+at the order's net cost (FIFO layers); debit inventory, credit GRNI. A void takes the
+layers out (refused, INSUFFICIENT_STOCK, once anything was issued from them) and reverses
+the entry. A supplier invoice whose net unit price differs from the order's revalues the
+receipts' layers (``layers_revalue``) in its own GENERAL entry: credit GRNI with the whole
+difference (GRNI then clears at the receipt's value), debit inventory with the part still
+in stock and cost of sales with the part already issued; a void prices them back.
+
 Supplier invoice (PURCHASES journal): debit per line, grouped by account — the line's own
 account if given, else GRNI (role GRNI) for an order line of a stock item (goods), else
 the item's purchase account, else the company's first EXPENSE-role account; debit ITBMS
