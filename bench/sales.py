@@ -10,7 +10,8 @@ to it). Figures (issue 5, "Performance"):
 * invoices: ``--invoices`` invoices of ``--lines`` lines, each one transaction through the
   services a user's two calls go through — ``sales_invoice_create`` (price resolution per
   line from the catalog and the client's price list, DGI line rounding, totals by rate)
-  and ``sales_invoice_issue`` (credit check, legal number, lifecycle history, the posting
+  and ``sales_invoice_issue`` (credit check, legal number, lifecycle history, the FIFO
+  stock issue and its cost-of-sales entry from an untimed opening stock, the posting
   through ``journal_entry_post`` with its hash-chain link, rollups and audit);
 * payments: ``--payments`` payments registered through ``payment_register``, each
   allocated in full to one of those invoices (receipt number, posting, payment state);
@@ -104,11 +105,41 @@ def _date(first: dt.date, i: int, n: int) -> dt.date:
     return first + dt.timedelta(days=i * days // max(n, 1))
 
 
+def opening_stock(company, actor, items: list, n: int, line_count: int, date: dt.date):
+    """Before the timed run (untimed): exactly the units this run sells, per item, in
+    through one storage-in document at 70% of the item's price against capital, so each
+    invoice issues its goods at FIFO cost (negative stock is refused)."""
+    from decimal import Decimal
+
+    from cuadra.inventory import documents
+    from cuadra.inventory.selectors import warehouse_default
+    from cuadra.ledger.models import Account
+
+    needed: dict[int, int] = {}
+    for i in range(n):
+        for line in _lines(i, items, line_count):
+            needed[line["item"]] = needed.get(line["item"], 0) + int(line["quantity"])
+    prices = {sku: Decimal(price) for sku, _name, _tax, price in ITEMS}
+    capital = Account.objects.filter(company=company, type="EQUITY", is_group=False,
+                                     is_active=True).order_by("code").first()
+    with transaction.atomic():
+        doc = documents.stock_adjustment_create(
+            company=company, actor=actor, kind="storage_in", date=date,
+            warehouse=warehouse_default(company=company), counter_account=capital,
+            employee="bench", lines=[
+                {"item": item, "quantity": str(needed[item.pk]),
+                 "unit_cost": str((prices[item.sku] * Decimal("0.70")).quantize(
+                     Decimal("0.01")))} for item in items if needed.get(item.pk)])
+        documents.document_move(company=company, actor=actor, document=doc, action="issue")
+
+
 def issue_invoices(company, actor, n: int, line_count: int) -> tuple[float, list[int]]:
     from cuadra.sales import services
 
     items, clients = _catalog(company, actor)
     first = _first_date(company)
+    if n:
+        opening_stock(company, actor, items, n, line_count, first)
     issued = []
     began = time.perf_counter()
     for i in range(n):

@@ -6,7 +6,10 @@ clients' prices, a cash sale (receipt-tax-invoice) most weeks, a partial credit 
 months; everything issued, so numbered and posted. Then the collections: most invoices
 older than their terms are paid in full, some in part, a few are still open; one payment
 in ten is a cheque, and one cheque in four bounces (failed after it succeeded: reversed,
-its allocations undone). A seeded generator makes every run build the
+its allocations undone). Before the first week, an opening stock of every goods item
+(``OPENING_QUANTITY`` units at the item's cost) comes in through one storage-in document
+against capital, so each invoice issues its goods at FIFO cost and posts cost of sales.
+A seeded generator makes every run build the
 same documents; an idempotency key on each issue (``demo-sales:<n>``) makes a second
 ``cuadra demo`` add nothing.
 """
@@ -18,15 +21,21 @@ import random
 
 from django.utils import timezone
 
+from cuadra.catalog.enums import ItemKind
 from cuadra.catalog.models import Item
 from cuadra.contacts.models import Client
 from cuadra.core.money import CENT
+from cuadra.inventory import documents as stock_documents
+from cuadra.inventory.enums import AdjustmentKind
+from cuadra.inventory.selectors import warehouse_default
+from cuadra.ledger.models import Account
 from cuadra.sales import payment_services, services
 from cuadra.sales.enums import InvoiceKind, PaymentMethod
 from cuadra.sales.models import SalesInvoice
 
 WEEKS = 52
 SEED = 2026
+OPENING_QUANTITY = 3000  # base units of each goods item, more than a year of demo sales
 
 
 class _Keys:
@@ -104,6 +113,25 @@ def _week(ctx, date: dt.date, week: int) -> None:
         _credit(ctx, date, rng.choice(ctx["invoices"][-8:]))
 
 
+def opening_stock(*, company, actor, items: list[Item], date: dt.date):
+    """One storage-in document: every goods item at its cost (Dr inventory / Cr the
+    first equity account), issued and posted; ``None`` when there is nothing to stock."""
+    goods = [item for item in items if item.kind == ItemKind.GOODS]
+    if not goods:
+        return None
+    capital = Account.objects.filter(company=company, type="EQUITY", is_group=False,
+                                     is_active=True).order_by("code").first()
+    doc = stock_documents.stock_adjustment_create(
+        company=company, actor=actor, kind=AdjustmentKind.STORAGE_IN,
+        warehouse=warehouse_default(company=company), date=date, counter_account=capital,
+        employee="Inventario inicial", notes="Inventario inicial del año de ventas",
+        lines=[{"item": item, "quantity": str(OPENING_QUANTITY),
+                "unit_cost": str(item.cost or 0)} for item in goods])
+    return stock_documents.document_move(company=company, actor=actor, document=doc,
+                                         action="issue",
+                                         idempotency_key="demo-sales:opening-stock")
+
+
 def _collections(ctx, today: dt.date) -> list[tuple]:
     """(date, invoice, amount, method) of the year's payments, in date order (receipt
     numbers follow their dates)."""
@@ -148,6 +176,7 @@ def load(*, company, actor, today: dt.date | None = None) -> int:
     ctx = {"rng": random.Random(SEED), "company": company, "actor": actor, "items": items,
            "clients": clients, "keys": _Keys(), "invoices": []}
     first = today - dt.timedelta(weeks=WEEKS)
+    opening_stock(company=company, actor=actor, items=items, date=first)
     for week in range(WEEKS):
         _week(ctx, first + dt.timedelta(weeks=week), week)
     _pay(ctx, today)

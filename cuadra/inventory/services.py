@@ -418,11 +418,12 @@ def _reverse_receipt(*, company, actor, move: StockMove) -> StockMove:
 
 @transaction.atomic
 def layers_revalue(*, company, actor, source_type: str, source_id, unit_cost,
-                   unit=None) -> Revaluation:
+                   unit=None, item=None) -> Revaluation:
     """A supplier invoice priced the receipts of ``source`` at ``unit_cost`` (per
     ``unit``, default the base unit): each receipt layer takes the new cost. The part
     still in stock changes the layer (a REVALUATION move, quantity 0); the part already
-    issued is returned as ``consumed_delta`` for the caller to post to cost of sales."""
+    issued is returned as ``consumed_delta`` for the caller to post to cost of sales.
+    ``item`` limits it to that item's receipts (a source receiving several items)."""
     try:
         cost = to_decimal(unit_cost)
     except (TypeError, ValueError):
@@ -435,6 +436,8 @@ def layers_revalue(*, company, actor, source_type: str, source_id, unit_cost,
     receipts = list(StockMove.objects.filter(
         company=company, source_type=source_type, source_id=str(source_id),
         kind=MoveKind.RECEIPT, reversals__isnull=True).order_by("id"))
+    if item is not None:
+        receipts = [m for m in receipts if m.item_id == item.pk]
     if not receipts:
         raise ValidationError("The source has no live stock receipt.", field="source")
     layers = {la.move_id: la for la in CostLayer.objects.select_for_update(of=("self",))

@@ -1,6 +1,14 @@
 """The ledger effects of purchasing, bound to the ``entry_audit`` stage, and the receipt's
 stock hook bound to ``storage_audit``.
 
+Goods receipt (GENERAL journal, :func:`receipt_stock_effect`): its goods come into stock
+at the order's net cost (FIFO layers); debit inventory, credit GRNI. A void takes the
+layers out (refused, INSUFFICIENT_STOCK, once anything was issued from them) and reverses
+the entry. A supplier invoice whose net unit price differs from the order's revalues the
+receipts' layers (``layers_revalue``) in its own GENERAL entry: credit GRNI with the whole
+difference (GRNI then clears at the receipt's value), debit inventory with the part still
+in stock and cost of sales with the part already issued; a void prices them back.
+
 Supplier invoice (PURCHASES journal): debit per line, grouped by account — the line's own
 account if given, else GRNI (role GRNI) for an order line of a stock item (goods), else
 the item's purchase account, else the company's first EXPENSE-role account; debit ITBMS
@@ -24,12 +32,17 @@ reversal through ``journal_entry_reverse``; re-posting takes a new idempotency k
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from cuadra.catalog.enums import ItemKind
 from cuadra.core.errors import ValidationError
+from cuadra.core.money import CENT, DecimalSum
 from cuadra.documents import lifecycle
-from cuadra.documents.presets import LEDGER, STOCK
+from cuadra.documents.presets import CANCELLED, DRAFT, LEDGER, STOCK
+from cuadra.inventory import posting as inventory_posting
+from cuadra.inventory import services as inventory
+from cuadra.inventory.models import StockMove
+from cuadra.inventory.selectors import warehouse_default
 from cuadra.ledger.enums import AccountRole, JournalKind
 from cuadra.ledger.models import Account, Journal, JournalEntry
 from cuadra.ledger.services import journal_entry_post, journal_entry_reverse
@@ -45,50 +58,206 @@ from cuadra.purchasing.enums import (
 from cuadra.purchasing.models import (
     Expense,
     GoodsReceipt,
+    GoodsReceiptLine,
     SupplierCredit,
+    SupplierInvoice,
     SupplierPayment,
 )
 from cuadra.purchasing.workflows import ALLOCATION
 
 ZERO = Decimal(0)
+DEAD_RECEIPT_STATES = (DRAFT, CANCELLED, "voided")
 
 
 def register() -> None:
     for document_type in (INVOICE_TYPE, CREDIT_TYPE, EXPENSE_TYPE, PAYMENT_TYPE):
         lifecycle.register_effect(document_type, LEDGER, apply=_post, compensate=_reverse,
                                   name="purchasing.ledger")
-    for document_type in (INVOICE_TYPE, CREDIT_TYPE, EXPENSE_TYPE):
+    for document_type in (CREDIT_TYPE, EXPENSE_TYPE):
         lifecycle.register_effect(document_type, STOCK, apply=_no_stock, compensate=None,
                                   name="purchasing.stock")
-    lifecycle.register_effect(RECEIPT_TYPE, STOCK, apply=_receipt_stock, compensate=None,
-                              name="purchasing.receipt_stock")
+    lifecycle.register_effect(INVOICE_TYPE, LEDGER, apply=_revalue_apply,
+                              compensate=_revalue_compensate, name="purchasing.revalue")
+    lifecycle.register_effect(INVOICE_TYPE, STOCK, apply=_no_stock, compensate=None,
+                              name="purchasing.stock")
+    lifecycle.register_effect(RECEIPT_TYPE, STOCK, apply=_receipt_stock,
+                              compensate=_receipt_unstock, name="purchasing.receipt_stock")
     lifecycle.register_effect(PAYMENT_TYPE, ALLOCATION, apply=_no_stock,
                               compensate=_release_allocations, name="purchasing.allocation")
 
 
 # --- stock ---------------------------------------------------------------------------------
 
-def receipt_stock_effect(receipt: GoodsReceipt) -> dict[int, Decimal]:
+def _order_line_value(order_line, quantity: Decimal) -> Decimal:
+    """The net (untaxed, discounted) value of ``quantity`` of an order line, so that the
+    receipts of a whole line sum to its ``base_amount`` exactly."""
+    if order_line.quantity == quantity:
+        return order_line.base_amount
+    return (order_line.base_amount * quantity / order_line.quantity).quantize(
+        CENT, rounding=ROUND_HALF_UP)
+
+
+def _receipt_value(line: GoodsReceiptLine) -> Decimal:
+    """This receipt line's share of its order line: cumulative rounding over the live
+    receipts before it, so partial receipts add up to the line's value to the cent."""
+    before = (GoodsReceiptLine.objects.filter(order_line=line.order_line, pk__lt=line.pk)
+              .exclude(document__status__in=DEAD_RECEIPT_STATES)
+              .aggregate(q=DecimalSum("quantity"))["q"] or ZERO)
+    order_line = line.order_line
+    return (_order_line_value(order_line, before + line.quantity)
+            - _order_line_value(order_line, before))
+
+
+def _net_unit_cost(order_line) -> Decimal:
+    return order_line.base_amount / order_line.quantity if order_line.quantity else ZERO
+
+
+def _stock_key(document, step: str) -> str:
+    done = JournalEntry.objects.filter(
+        company=document.company, source_type=document.document_type,
+        source_id=str(document.pk),
+        idempotency_key__startswith=f"{document.document_type}:{document.pk}:{step}:").count()
+    return f"{document.document_type}:{document.pk}:{step}:{done}"
+
+
+def receipt_stock_effect(receipt: GoodsReceipt, *, actor=None) -> dict[int, Decimal]:
     """THE stock hook of a goods receipt, run when the receipt is issued (the
     ``storage_audit`` stage of its workflow, which ``simple`` runs at ``issue``).
 
-    For now it only records quantities — {order line id: quantity received by this
-    receipt}, which is what the receipt's lines already hold — and posts nothing: no
-    stock move, no ledger entry (so GRNI is not credited yet).
+    Each goods line (a service moves no stock) comes into the company's PRINCIPAL
+    warehouse through ``stock_receive`` at its order line's net unit cost, in the order
+    line's unit, creating a FIFO layer; the line's value is its share of the order line's
+    net amount (partial receipts sum to it exactly). One entry on the GENERAL journal:
+    debit inventory (the item's account, else the INVENTORY role), credit GRNI.
 
-    The inventory helper (app ``cuadra.inventory``, a layer BELOW purchasing) provides
-    ``stock_receive(...)`` (stock in at the order's cost: debit inventory, credit GRNI);
-    the integrator wires it here, calling it once per goods line with the item, unit,
-    quantity, the order line's net unit cost and this receipt as the source. Voiding a
-    receipt should then call the inventory's reversal."""
+    Idempotent: a receipt whose stock is already in (live moves) moves nothing again.
+    Returns {order line id: quantity received by this receipt}."""
+    company = receipt.company
+    done = StockMove.objects.filter(company=company, source_type=receipt.document_type,
+                                    source_id=str(receipt.pk), kind="receipt",
+                                    reversals__isnull=True).exists()
     quantities: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for order_line_id, qty in receipt.lines.values_list("order_line_id", "quantity"):
-        quantities[order_line_id] += qty
+    amounts: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    warehouse = None
+    lines = receipt.lines.select_related("order_line", "order_line__item",
+                                         "order_line__unit").order_by("line_no")
+    for i, line in enumerate(lines):
+        quantities[line.order_line_id] += line.quantity
+        item = line.order_line.item
+        if done or item is None or item.kind != ItemKind.GOODS:
+            continue
+        warehouse = warehouse or warehouse_default(company=company)
+        try:
+            move = inventory.stock_receive(
+                company=company, actor=actor, item=item, warehouse=warehouse,
+                quantity=line.quantity, unit=line.order_line.unit,
+                unit_cost=_net_unit_cost(line.order_line), value=_receipt_value(line),
+                date=receipt.date, source_type=receipt.document_type, source_id=receipt.pk)
+        except ValidationError as exc:
+            exc.field = exc.field and f"lines.{i}.{exc.field}"
+            raise
+        amounts[inventory_posting.inventory_account_id(item)] += move.value
+        amounts[role_account(company, AccountRole.GRNI, "grni").pk] -= move.value
+    if amounts:
+        inventory_posting.post(
+            company=company, actor=actor, date=receipt.date, reference=receipt.number,
+            memo=f"{receipt.document_type} {receipt.number} {receipt.order.supplier.code}",
+            source_type=receipt.document_type, source_id=receipt.pk, amounts=amounts,
+            key=_stock_key(receipt, "stock"))
     return dict(quantities)
 
 
 def _receipt_stock(ctx: lifecycle.EffectContext) -> None:
-    receipt_stock_effect(ctx.document)
+    receipt_stock_effect(ctx.document, actor=ctx.actor)
+
+
+def _receipt_unstock(ctx: lifecycle.EffectContext) -> None:
+    """A void takes the receipt's layers out (refused with INSUFFICIENT_STOCK once
+    anything was issued from them) and reverses its inventory / GRNI entry."""
+    receipt = ctx.document
+    inventory.stock_reverse(company=ctx.company, actor=ctx.actor,
+                            source_type=receipt.document_type, source_id=receipt.pk)
+    _reverse_stock_entries(ctx, "stock")
+
+
+def _reverse_stock_entries(ctx: lifecycle.EffectContext, step: str) -> None:
+    document = ctx.document
+    live = JournalEntry.objects.filter(
+        company=ctx.company, source_type=document.document_type, source_id=str(document.pk),
+        idempotency_key__startswith=f"{document.document_type}:{document.pk}:{step}:",
+        reversed_by__isnull=True).order_by("pk")
+    for entry in live:
+        journal_entry_reverse(company=ctx.company, actor=ctx.actor, entry=entry,
+                              date=document.date,
+                              memo=f"{ctx.transition.action} {document.number}: {ctx.comment}")
+
+
+# --- supplier invoice price differences ----------------------------------------------------
+
+def _revalue_targets(invoice: SupplierInvoice) -> list[tuple]:
+    """(receipt id, item, order line unit, invoiced net unit cost, order net unit cost)
+    for the goods lines whose invoiced price differs from the order's."""
+    out = {}
+    lines = invoice.lines.select_related("item", "order_line", "order_line__unit",
+                                         "receipt_line").order_by("line_no")
+    for line in lines:
+        ol = line.order_line
+        if (ol is None or line.account_id or line.item is None
+                or line.item.kind != ItemKind.GOODS or not line.quantity):
+            continue
+        invoiced, ordered = line.base_amount / line.quantity, _net_unit_cost(ol)
+        if line.unit_id != ol.unit_id and line.unit is not None and ol.unit is not None:
+            invoiced = invoiced * ol.unit.factor_to_base / line.unit.factor_to_base
+        if invoiced == ordered:
+            continue
+        if line.receipt_line_id:
+            receipt_ids = [line.receipt_line.document_id]
+        else:
+            receipt_ids = list(GoodsReceipt.objects.filter(lines__order_line=ol)
+                               .exclude(status__in=DEAD_RECEIPT_STATES)
+                               .values_list("pk", flat=True).distinct().order_by("pk"))
+        for receipt_id in receipt_ids:
+            out[(receipt_id, line.item_id)] = (receipt_id, line.item, ol.unit, invoiced,
+                                               ordered)
+    return list(out.values())
+
+
+def _revalue(ctx: lifecycle.EffectContext, *, back: bool) -> None:
+    """A supplier invoice priced its goods differently from the order: the receipt
+    layers take the invoiced cost (``layers_revalue``); one GENERAL entry credits GRNI
+    with the whole difference (so GRNI clears at the receipt's value) and debits
+    inventory with the part still in stock and cost of sales with the part already
+    issued. Voiding the invoice revalues back at the order's cost, posted the same way."""
+    invoice = ctx.document
+    amounts: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for receipt_id, item, unit, invoiced, ordered in _revalue_targets(invoice):
+        if not StockMove.objects.filter(company=ctx.company, source_type=RECEIPT_TYPE,
+                                        source_id=str(receipt_id), item=item,
+                                        kind="receipt", reversals__isnull=True).exists():
+            continue
+        rev = inventory.layers_revalue(
+            company=ctx.company, actor=ctx.actor, source_type=RECEIPT_TYPE,
+            source_id=receipt_id, item=item, unit=unit,
+            unit_cost=ordered if back else invoiced)
+        amounts[inventory_posting.inventory_account_id(item)] += rev.inventory_delta
+        amounts[inventory_posting.counter_account_id(item, RECEIPT_TYPE)] += \
+            rev.consumed_delta
+        amounts[role_account(ctx.company, AccountRole.GRNI, "grni").pk] -= rev.total
+    if any(amounts.values()):
+        inventory_posting.post(
+            company=ctx.company, actor=ctx.actor, date=invoice.date,
+            reference=invoice.number or f"{invoice.document_type} #{invoice.pk}",
+            memo=f"Price difference {invoice.number} {invoice.supplier.code}",
+            source_type=invoice.document_type, source_id=invoice.pk, amounts=amounts,
+            key=_stock_key(invoice, "revalue"))
+
+
+def _revalue_apply(ctx: lifecycle.EffectContext) -> None:
+    _revalue(ctx, back=False)
+
+
+def _revalue_compensate(ctx: lifecycle.EffectContext) -> None:
+    _revalue(ctx, back=True)
 
 
 def _no_stock(ctx: lifecycle.EffectContext) -> None:

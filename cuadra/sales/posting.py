@@ -16,8 +16,8 @@ the reversal through ``journal_entry_reverse``; re-posting after a reverse takes
 idempotency key (``<type>:<id>:post:<n>``) so the retry rule never returns the reversed
 entry.
 
-``storage_audit`` has a registered no-op hook for both types: the inventory issue fills it
-with the stock moves (out for invoices, back in for credit notes)."""
+``storage_audit`` moves the stock (out for invoices, back in for credit notes) and posts
+the cost of sales: :mod:`cuadra.sales.stock`."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from cuadra.documents.presets import LEDGER, STOCK
 from cuadra.ledger.enums import AccountRole, JournalKind
 from cuadra.ledger.models import Account, Journal, JournalEntry
 from cuadra.ledger.services import journal_entry_post, journal_entry_reverse
+from cuadra.sales import stock
 from cuadra.sales.enums import CREDIT_TYPE, INVOICE_TYPE, InvoiceKind
 from cuadra.sales.models import SalesCreditNote
 
@@ -40,12 +41,18 @@ def register() -> None:
     for document_type in (INVOICE_TYPE, CREDIT_TYPE):
         lifecycle.register_effect(document_type, LEDGER, apply=_post, compensate=_reverse,
                                   name="sales.ledger")
-        lifecycle.register_effect(document_type, STOCK, apply=_stock_hook, compensate=None,
-                                  name="sales.stock")
+        lifecycle.register_effect(document_type, STOCK, apply=_stock_hook,
+                                  compensate=_stock_unhook, name="sales.stock")
 
 
 def _stock_hook(ctx: lifecycle.EffectContext) -> None:
-    """Left for the inventory issue: stock out at storage_audit (simple: at issue)."""
+    """Stock out (invoice) or back in (credit note) at storage_audit (simple: at issue),
+    with its cost-of-sales entry: :mod:`cuadra.sales.stock`."""
+    stock.stock_apply(ctx)
+
+
+def _stock_unhook(ctx: lifecycle.EffectContext) -> None:
+    stock.stock_compensate(ctx)
 
 
 def _role_account(company, role: str, path: str) -> Account:

@@ -5,9 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from cuadra.catalog.models import Item
 from cuadra.demo import catalog as demo_catalog
 from cuadra.demo import contacts as demo_contacts
 from cuadra.demo import sales as demo_sales
+from cuadra.inventory.models import StockAdjustment
+from cuadra.inventory.selectors import (
+    inventory_accounts_balance,
+    inventory_verify,
+    valuation_total,
+)
 from cuadra.ledger.models import JournalEntry, JournalLine
 from cuadra.ledger.selectors import ledger_verify
 from cuadra.sales.enums import InvoiceKind, PaymentState, PaymentStatus
@@ -19,6 +26,7 @@ from cuadra.sales.models import (
     SalesQuote,
 )
 from cuadra.sales.payment_services import invoice_payment_figures
+from cuadra.sales.stock import goods_lines
 from tests.conftest import row_counts
 
 TODAY = dt.date(2026, 11, 21)
@@ -53,9 +61,20 @@ def test_a_year_of_sales_is_issued_posted_once(demo, platform):
     payments = Payment.objects.filter(company=demo)
     assert set(payments.values_list("status", flat=True)) == {PaymentStatus.SUCCEEDED,
                                                               PaymentStatus.FAILED}
+    # one cost-of-sales entry per invoice and credit note with goods, one opening stock
+    notes = SalesCreditNote.objects.filter(company=demo)
+    with_goods = sum(1 for doc in (*invoices, *notes) if goods_lines(doc))
+    assert JournalEntry.objects.filter(company=demo,
+                                       idempotency_key__contains=":cogs:").count() == with_goods
     assert JournalEntry.objects.filter(company=demo).count() == (
-        invoices.count() + SalesCreditNote.objects.filter(company=demo).count()
+        invoices.count() + notes.count() + with_goods + 1
         + payments.count() + payments.filter(status=PaymentStatus.FAILED).count())
+    # every goods item opened with its stock at cost; the valuation equals the books
+    opening = StockAdjustment.objects.get(company=demo, issue_key="demo-sales:opening-stock")
+    assert opening.status == "issued" and opening.lines.count() == Item.objects.filter(
+        company=demo, kind="goods").count()
+    assert inventory_verify(company=demo).ok
+    assert valuation_total(company=demo) == inventory_accounts_balance(company=demo) > 0
     assert ledger_verify(company=demo).ok
     before = row_counts(exclude=())
     assert _load(demo, platform) == 0

@@ -52,8 +52,13 @@ def test_partial_receipts_and_over_receipt(demo, owner, issued_order):
                                            date=DAY, lines=[{"line_id": line.pk,
                                                              "quantity": "4"}])
     assert (first.status, first.number) == ("issued", "ENT-2025-000001")
+    # the receipt brought 4 reams in at 8.00: Dr inventory / Cr GRNI 32.00, once
+    [entry] = JournalEntry.objects.filter(company=demo, source_type="GOODS_RECEIPT")
+    assert sorted((li.account.role, li.debit, li.credit) for li in entry.lines.all()) == [
+        ("GRNI", D("0"), D("32.00")), ("INVENTORY", D("32.00"), D("0"))]
+    before = row_counts()
     assert receipt_stock_effect(first) == {line.pk: D("4")}
-    assert not JournalEntry.objects.filter(company=demo, source_type="GOODS_RECEIPT").exists()
+    assert row_counts() == before
     [open_line] = selectors.open_purchase_orders(company=demo)
     assert (open_line.ordered, open_line.received, open_line.remaining) == (
         D("10"), D("4"), D("6"))

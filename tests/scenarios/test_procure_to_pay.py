@@ -3,9 +3,9 @@
 order is received in two parts, invoiced (the three-way match holds) and paid; payables
 aging and the books hold exact figures after every step.
 
-Receipts post nothing yet (``receipt_stock_effect`` is the hook the inventory issue
-fills), so the invoice's GRNI debit stands alone here: once ``stock_receive`` is wired the
-receipts credit GRNI 800.00 (debit inventory) and GRNI nets to zero."""
+Each receipt brings the paper into stock at the order's cost (a FIFO layer; Dr inventory
+/ Cr GRNI: 480.00 then 320.00); the invoice, at the ordered price, clears GRNI to zero;
+the valuation equals the inventory account after every step (``inventory_verify``)."""
 
 from __future__ import annotations
 
@@ -20,13 +20,14 @@ from cuadra.catalog import services as catalog
 from cuadra.catalog.models import Tax
 from cuadra.contacts import services as contacts
 from cuadra.core.errors import DomainError
+from cuadra.inventory import selectors as stock
 from cuadra.ledger.models import JournalLine
 from cuadra.purchasing import selectors, services
 from tests.conftest import row_counts
 
 DAY = dt.date(2025, 3, 14)
-PAYABLE, GRNI, ITBMS_IN, BANK = "210101", "210104", "110401", "110103"
-CODES = (PAYABLE, GRNI, ITBMS_IN, BANK)
+PAYABLE, GRNI, ITBMS_IN, BANK, INVENTORY = "210101", "210104", "110401", "110103", "110301"
+CODES = (PAYABLE, GRNI, ITBMS_IN, BANK, INVENTORY)
 
 
 def balances(company) -> dict[str, D]:
@@ -99,18 +100,26 @@ def test_requisition_approval_order_receipts_invoice_payment(demo, platform):
     assert (order.status, order.number) == ("issued", "OC-2025-000001")
     assert delta() == dict.fromkeys(CODES, D(0))  # an order posts nothing
 
-    # received in two parts; the receipts record quantities and post nothing (yet)
+    # received in two parts; each receipt is a FIFO layer at 8.00, inventory vs GRNI
     first = services.goods_receipt_receive(
         company=demo, actor=compras, order=order, date=DAY,
         lines=[{"line_id": order_line.pk, "quantity": "60"}])
     assert (first.status, first.number) == ("issued", "ENT-2025-000001")
+    assert delta() == {**dict.fromkeys(CODES, D(0)), INVENTORY: D("480.00"),
+                       GRNI: D("-480.00")}
+    assert stock.inventory_verify(company=demo).ok
     rest = services.goods_receipt_receive(company=demo, actor=compras, order=order, date=DAY)
     assert [li.quantity for li in rest.lines.all()] == [D("40")]
     assert selectors.received_quantities(order=order) == {order_line.pk: D("100")}
     assert selectors.open_purchase_orders(company=demo) == []
     [rni] = selectors.received_not_invoiced(company=demo)
     assert (rni.received, rni.invoiced, rni.amount) == (D("100"), D("0"), D("800.00"))
-    assert delta() == dict.fromkeys(CODES, D(0))
+    assert delta() == {**dict.fromkeys(CODES, D(0)), INVENTORY: D("800.00"),
+                       GRNI: D("-800.00")}
+    [row] = stock.stock_on_hand(company=demo, item_id=papel.pk)
+    assert (row.quantity, row.value) == (D("100"), D("800.00"))
+    assert stock.valuation_total(company=demo) == D("800.00")
+    assert stock.inventory_verify(company=demo).ok
 
     # the supplier's invoice matches order and receipts: posted to GRNI, ITBMS, payable
     invoice = services.supplier_invoice_from_order(
@@ -121,8 +130,8 @@ def test_requisition_approval_order_receipts_invoice_payment(demo, platform):
     invoice.refresh_from_db()
     assert (invoice.status, invoice.number) == ("issued", "FP-2025-000001")
     assert (invoice.amount_due, invoice.payment_state) == (D("856.00"), "UNPAID")
-    assert delta() == {PAYABLE: D("-856.00"), GRNI: D("800.00"), ITBMS_IN: D("56.00"),
-                       BANK: D("0")}
+    assert delta() == {PAYABLE: D("-856.00"), GRNI: D("0.00"), ITBMS_IN: D("56.00"),
+                       BANK: D("0"), INVENTORY: D("800.00")}
     assert selectors.received_not_invoiced(company=demo) == []
     aging = selectors.payables_aging(company=demo, as_of=DAY)
     assert [(r.supplier_code, r.buckets["current"]) for r in aging] == [
@@ -142,8 +151,10 @@ def test_requisition_approval_order_receipts_invoice_payment(demo, platform):
     invoice.refresh_from_db()
     assert (invoice.amount_paid, invoice.amount_due, invoice.payment_state) == (
         D("856.00"), D("0.00"), "PAID")
-    assert delta() == {PAYABLE: D("0.00"), GRNI: D("800.00"), ITBMS_IN: D("56.00"),
-                       BANK: D("-856.00")}
+    assert delta() == {PAYABLE: D("0.00"), GRNI: D("0.00"), ITBMS_IN: D("56.00"),
+                       BANK: D("-856.00"), INVENTORY: D("800.00")}
+    assert stock.valuation_total(company=demo) == D("800.00")
+    assert stock.inventory_verify(company=demo).ok
     assert selectors.payables_aging(company=demo, as_of=DAY) == []
     assert aging_total(demo, DAY) == -balances(demo)[PAYABLE]
     by_supplier = selectors.purchases_by_supplier(company=demo)
