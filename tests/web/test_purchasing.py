@@ -321,3 +321,43 @@ def test_expense_without_account_is_refused_and_writes_nothing(compras, demo, se
     assert "Choose a postable EXPENSE account" in html or "EXPENSE" in html
     assert 'value="Taxi"' in html
     assert row_counts() == before
+
+
+def test_invoice_from_one_receipt_and_a_foreign_receipt_is_refused(compras, owner, platform,
+                                                                   otra, demo, setup,
+                                                                   compras_user):
+    order = _issued_order(demo, compras_user, setup)
+    line = order.lines.get()
+    first = services.goods_receipt_receive(company=demo, actor=compras_user, order=order,
+                                           date=DAY, lines=[{"line_id": line.pk,
+                                                             "quantity": "60"}])
+    other_order = _issued_order(demo, compras_user, setup, quantity="5")
+    elsewhere = services.goods_receipt_receive(company=demo, actor=compras_user,
+                                               order=other_order, date=DAY)
+    page = compras.get(f"/purchasing/orders/{order.pk}/").content.decode()
+    assert f'<option value="{first.pk}">{first.number}</option>' in page
+
+    before = row_counts()
+    wrong = compras.post(f"/purchasing/orders/{order.pk}/invoice/",
+                         {"receipt": str(elsewhere.pk), "supplier_number": "F-9"})
+    assert wrong.status_code == 400 and 'data-code="NOT_FOUND"' in wrong.content.decode()
+    assert row_counts() == before
+
+    made = compras.post(f"/purchasing/orders/{order.pk}/invoice/",
+                        {"receipt": str(first.pk), "supplier_number": "F-9",
+                         "date": "2025-03-14"})
+    invoice = SupplierInvoice.objects.get(company=demo)
+    assert made["Location"] == f"/purchasing/invoices/{invoice.pk}/"
+    assert (invoice.receipt_id, invoice.total) == (first.pk, D("513.60"))  # 60 × 8 + 7%
+    assert [li.quantity for li in invoice.lines.all()] == [D("60")]
+
+
+def test_pages_speak_spanish_and_tabs_follow_permissions(compras, platform):
+    html = compras.get("/purchasing/").content.decode()
+    assert "Requisiciones" in html and "Nueva requisición" in html
+    assert "Órdenes de compra" in html and "Gastos" in html
+    ventas = _client("ventas")
+    assert ventas.get("/purchasing/").status_code == 403
+    inbox = ventas.get("/purchasing/approvals/").content.decode()
+    assert "Nada espera su decisión." in inbox
+    assert "Requisiciones" not in inbox  # the tab a sales user may not open is not shown
