@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cuadra.access.permissions import Action, Path
+from cuadra.core.errors import NotFound
 from cuadra.purchasing import selectors
 from cuadra.purchasing import services as purchasing
 from cuadra.purchasing.services.checks import match_differences
@@ -131,7 +132,6 @@ def order_invoice(request, order_id: int):
             receipt = selectors.goods_receipt_get(company=request.active_company,
                                                   receipt_id=receipt_id)
             if receipt.order_id != order.pk:
-                from cuadra.core.errors import NotFound
                 raise NotFound("No such receipt of this order.", field="receiptId")
             return purchasing.supplier_invoice_from_receipt(
                 company=request.active_company, actor=request.user, receipt=receipt, **data)
