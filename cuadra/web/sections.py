@@ -25,7 +25,7 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section("documents", _("Documents")),
     Section("sales", _("Sales"), url_name="web:sales_invoices"),
-    Section("purchasing", _("Purchasing")),
+    Section("purchasing", _("Purchasing"), url_name="web:purchasing_requisitions"),
     Section("inventory", _("Inventory")),
     Section("accounting", _("Accounting"), url_name="web:accounting_index"),
     Section("reports", _("Reports"), url_name="web:reports_index"),
