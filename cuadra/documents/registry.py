@@ -28,9 +28,18 @@ from cuadra.access.permissions import Path
 from cuadra.documents.models import DocumentLink, DocumentRecord
 
 __all__ = [
-    "Link", "RecordValues", "RecordType", "describe", "describer_for",
-    "document_record_sync", "kind_label", "kind_labels", "record_type_for_path",
-    "register_record_describer", "registered_record_types", "record_matches",
+    "Link",
+    "RecordType",
+    "RecordValues",
+    "describe",
+    "describer_for",
+    "document_record_sync",
+    "kind_label",
+    "kind_labels",
+    "record_matches",
+    "record_type_for_path",
+    "register_record_describer",
+    "registered_record_types",
 ]
 
 ZERO = Decimal(0)

@@ -82,3 +82,7 @@ def user_without(demo, owner):
         RoleAssignment.objects.create(company=demo, user=user, role=role)
         return user
     return make
+
+
+# the registry tests drive sales documents: reuse the sales fixtures (a client, two items)
+from tests.sales.conftest import client, galletas, itbms7, itbms10, ron  # noqa: E402, F401

@@ -12,7 +12,7 @@ from cuadra.documents.registry import record_matches, registered_record_types
 from cuadra.sales import services
 from cuadra.sales.enums import InvoiceKind
 from tests.conftest import row_counts
-from tests.sales.conftest import DAY, D, client, galletas, itbms7, itbms10, ron  # noqa: F401
+from tests.sales.conftest import DAY, D
 
 
 @pytest.fixture
