@@ -270,7 +270,7 @@ def cell(row: dict, column: Column, ctx: CellContext):
             return ctx.usernames.get(int(value), str(value))
         return str(value)
     if key == "balance":
-        return row["amount"] - row["paid_amount"]
+        return trim_money(row["amount"] - row["paid_amount"])
     if key == "kind":
         return ctx.kinds.get(row["kind"], row["kind"])
     if key == "tags":
@@ -283,4 +283,17 @@ def cell(row: dict, column: Column, ctx: CellContext):
         return ""
     if column.kind == "datetime":
         return value.date()
+    if column.kind == "money":
+        return trim_money(value)
     return value
+
+
+CENT = Decimal("0.01")
+
+
+def trim_money(value: Decimal) -> Decimal:
+    """The stored 25 places without their trailing zeros, never fewer than 2 (7.00,
+    1234.56, 0.125): exact, and what an accountant expects to read."""
+    value = value.normalize()
+    exponent = value.as_tuple().exponent
+    return value.quantize(CENT) if isinstance(exponent, int) and exponent > -2 else value
