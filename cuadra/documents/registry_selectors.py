@@ -18,6 +18,7 @@ from cuadra.documents.filters import (
     DocumentFilters,
     cell,
     documents_query,
+    trim_money,
     values_fields,
     visible_scope,
 )
@@ -92,8 +93,8 @@ def documents_page(*, company, user, view: str, filters: DocumentFilters,
     data = list(qs.values(*values_fields(columns))[offset:offset + limit])
     rows = [Row(r["id"], r["document_type"], r["object_id"], r["payment_state"],
                 [cell(r, c, ctx) for c in columns]) for r in data]
-    totals = [CurrencyTotal(t["currency"], t["amount"] or Decimal(0), t["paid"] or Decimal(0),
-                            t["n"])
+    totals = [CurrencyTotal(t["currency"], trim_money(t["amount"] or Decimal(0)),
+                            trim_money(t["paid"] or Decimal(0)), t["n"])
               for t in (qs.order_by().values("currency")
                         .annotate(amount=DecimalSum("amount"), paid=DecimalSum("paid_amount"),
                                   n=Count("id"))
