@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from cuadra.access.permissions import Path
 from cuadra.access.selectors import field_visible
 from cuadra.core.audit import audit_create, audit_delete, audit_update, snapshot
@@ -24,36 +26,36 @@ CUSTOM_PREFIX = "cf:"
 @dataclass(frozen=True)
 class ColumnSpec:
     key: str
-    label: str
+    label: object  # str, or a lazy translation for the static columns
     kind: str  # text, money, date, datetime, choice, user, number
     fields: tuple[str, ...] = ()  # the DocumentRecord values() this column reads
 
 
 STATIC_COLUMNS: dict[str, ColumnSpec] = {c.key: c for c in (
-    ColumnSpec("number", "Number", "text", ("number",)),
-    ColumnSpec("kind", "Type", "text", ("kind",)),
-    ColumnSpec("date", "Date", "date", ("document_date",)),
-    ColumnSpec("due_date", "Due date", "date", ("due_date",)),
-    ColumnSpec("created_at", "Created", "datetime", ("document_created_at",)),
-    ColumnSpec("party", "Customer / supplier", "text", ("party_name",)),
-    ColumnSpec("party_code", "Party code", "text", ("party_code",)),
-    ColumnSpec("company", "Company", "text", ("company__code",)),
-    ColumnSpec("branch", "Branch", "text", ("branch__code",)),
-    ColumnSpec("creator", "Created by", "text", ("creator__username",)),
-    ColumnSpec("owner", "Owner", "text", ("owner__username",)),
-    ColumnSpec("customer_status", "Customer status", "text", ("customer_status",)),
-    ColumnSpec("manager", "Manager", "text", ("manager_name",)),
-    ColumnSpec("currency", "Currency", "text", ("currency",)),
-    ColumnSpec("amount", "Amount", "money", ("amount",)),
-    ColumnSpec("tax", "Tax", "money", ("tax",)),
-    ColumnSpec("paid", "Paid", "money", ("paid_amount",)),
-    ColumnSpec("balance", "Balance", "money", ("amount", "paid_amount")),
-    ColumnSpec("payment_state", "Payment", "text", ("payment_state",)),
-    ColumnSpec("status", "Status", "text", ("status",)),
-    ColumnSpec("tags", "Tags", "text", ("tags",)),
-    ColumnSpec("folder", "Folder", "text", ("folder",)),
-    ColumnSpec("notes", "Notes", "text", ("notes",)),
-    ColumnSpec("shared_with", "Shared with", "text", ("shared_with",)),
+    ColumnSpec("number", _("Number"), "text", ("number",)),
+    ColumnSpec("kind", _("Type"), "text", ("kind",)),
+    ColumnSpec("date", _("Date"), "date", ("document_date",)),
+    ColumnSpec("due_date", _("Due date"), "date", ("due_date",)),
+    ColumnSpec("created_at", _("Created"), "datetime", ("document_created_at",)),
+    ColumnSpec("party", _("Customer / supplier"), "text", ("party_name",)),
+    ColumnSpec("party_code", _("Party code"), "text", ("party_code",)),
+    ColumnSpec("company", _("Company"), "text", ("company__code",)),
+    ColumnSpec("branch", _("Branch"), "text", ("branch__code",)),
+    ColumnSpec("creator", _("Created by"), "text", ("creator__username",)),
+    ColumnSpec("owner", _("Owner"), "text", ("owner__username",)),
+    ColumnSpec("customer_status", _("Customer status"), "text", ("customer_status",)),
+    ColumnSpec("manager", _("Manager"), "text", ("manager_name",)),
+    ColumnSpec("currency", _("Currency"), "text", ("currency",)),
+    ColumnSpec("amount", _("Amount"), "money", ("amount",)),
+    ColumnSpec("tax", _("Tax"), "money", ("tax",)),
+    ColumnSpec("paid", _("Paid"), "money", ("paid_amount",)),
+    ColumnSpec("balance", _("Balance"), "money", ("amount", "paid_amount")),
+    ColumnSpec("payment_state", _("Payment"), "text", ("payment_state",)),
+    ColumnSpec("status", _("Status"), "text", ("status",)),
+    ColumnSpec("tags", _("Tags"), "text", ("tags",)),
+    ColumnSpec("folder", _("Folder"), "text", ("folder",)),
+    ColumnSpec("notes", _("Notes"), "text", ("notes",)),
+    ColumnSpec("shared_with", _("Shared with"), "text", ("shared_with",)),
 )}
 
 DEFAULT_COLUMNS = {
@@ -124,7 +126,8 @@ def column_config_get(*, company, user, view: str) -> list[Column]:
         spec = available.get(entry["key"])
         if spec is None:
             continue
-        out.append(Column(spec.key, entry.get("label") or spec.label, spec.label, spec.kind,
+        default = str(spec.label)  # in the request's language
+        out.append(Column(spec.key, entry.get("label") or default, default, spec.kind,
                           bool(entry.get("pinned")), spec.fields,
                           choices.get(spec.key, ())))
     # pinned columns come first, keeping their relative order

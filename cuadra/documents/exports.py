@@ -21,6 +21,7 @@ from pathlib import Path as FsPath
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from cuadra.access.permissions import Action
 from cuadra.core.audit import audit_create
@@ -159,7 +160,8 @@ def export_job_create(*, company, actor, view: str, file_format: str,
     job = ExportJob.objects.create(
         company=company, user=actor, view=plan.view, file_format=file_format,
         total_rows=export_count(plan),
-        params={"filters": plan.filters.as_query(), "columns": [c.key for c in plan.columns]})
+        params={"filters": plan.filters.as_query(), "columns": [c.key for c in plan.columns],
+                "language": translation.get_language() or settings.LANGUAGE_CODE})
     audit_create(actor=actor, company_id=company.pk, obj=job, operation="documents_export")
     from cuadra.documents.tasks import documents_export_run
 
@@ -185,11 +187,8 @@ def export_job_run(*, job_id: int) -> ExportJob:
         ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
 
     try:
-        plan = export_plan(company=job.company, user=job.user, view=job.view,
-                           filters=DocumentFilters.parse(job.params.get("filters")),
-                           column_keys=job.params.get("columns"))
-        writer = write_xlsx if job.file_format == "xlsx" else write_csv
-        done = writer(plan, target, progress=progress)
+        with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+            done = _run(job, target, progress)
     except Exception as exc:  # the job records why; the worker goes on
         ExportJob.objects.filter(pk=job.pk).update(state=ExportState.FAILED, error=str(exc))
         raise
@@ -197,6 +196,14 @@ def export_job_run(*, job_id: int) -> ExportJob:
                                                total_rows=done, file_path=str(target))
     job.refresh_from_db()
     return job
+
+
+def _run(job: ExportJob, target: FsPath, progress) -> int:
+    plan = export_plan(company=job.company, user=job.user, view=job.view,
+                       filters=DocumentFilters.parse(job.params.get("filters")),
+                       column_keys=job.params.get("columns"))
+    writer = write_xlsx if job.file_format == "xlsx" else write_csv
+    return writer(plan, target, progress=progress)
 
 
 def export_job_get(*, company, user, job_id) -> ExportJob:

@@ -77,7 +77,7 @@ def resolve_columns(company, user, view: str, column_keys: list[str] | None) -> 
     if unknown:
         raise ValidationError(f"Unknown column(s) {', '.join(unknown)}.", field="columns")
     by_key = {c.key: c for c in columns}
-    return [by_key.get(k) or Column(k, available[k].label, available[k].label,
+    return [by_key.get(k) or Column(k, str(available[k].label), str(available[k].label),
                                     available[k].kind, False, available[k].fields)
             for k in column_keys]
 

@@ -23,7 +23,7 @@ class Section:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("documents", _("Documents")),
+    Section("documents", _("Documents"), url_name="web:documents_index"),
     Section("sales", _("Sales")),
     Section("purchasing", _("Purchasing")),
     Section("inventory", _("Inventory")),

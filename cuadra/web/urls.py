@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from cuadra.web import views
 from cuadra.web.accounting import urls as accounting_urls
+from cuadra.web.documents import urls as documents_urls
 from cuadra.web.sections import SECTIONS
 from cuadra.web.settings import urls as settings_urls
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("company/", views.company_switch, name="company_switch"),
     *settings_urls.urlpatterns,
     *accounting_urls.urlpatterns,
+    *documents_urls.urlpatterns,
     *(path(f"{s.key}/", views.unavailable, {"section": s.key}, name=s.key) for s in SECTIONS
       if not s.url_name),
 ]
