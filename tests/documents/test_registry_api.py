@@ -68,7 +68,7 @@ def test_column_config_round_trip_and_publish(records, as_demo):
            columns: $c) { key label pinned isCustom } }""",
         {"c": [{"key": "cf:proyecto", "label": "Obra"}, {"key": "number", "pinned": True}]})
     assert saved["data"]["saveDocumentColumnConfig"] == [
-        {"key": "number", "label": "Number", "pinned": True, "isCustom": False},
+        {"key": "number", "label": "Número", "pinned": True, "isCustom": False},
         {"key": "cf:proyecto", "label": "Obra", "pinned": False, "isCustom": True}]
     got = as_demo.execute('{ documentColumnConfig(view: "moved") { key } }')
     assert [c["key"] for c in got["data"]["documentColumnConfig"]] == ["number", "cf:proyecto"]

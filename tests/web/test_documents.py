@@ -66,7 +66,8 @@ def test_page_shows_rows_with_coloured_states(records, owner_web):
 
 
 def test_filters_in_the_url_and_the_htmx_fragment(records, owner_web):
-    url = "/documents/?view=everything&date_from=2025-01-06&payment_state=PARTIAL&payment_state=UNPAID"
+    url = ("/documents/?view=everything&date_from=2025-01-06&payment_state=PARTIAL"
+           "&payment_state=UNPAID")
     html = owner_web.get(url).content.decode()
     assert [r[0] for r in table(html)] == ["F-3", "F-2"]
     fragment = owner_web.get(url, HTTP_HX_REQUEST="true").content.decode()

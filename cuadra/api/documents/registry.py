@@ -200,9 +200,12 @@ class RegistryQuery:
                   columns: list[str] | None = None,
                   page: PageInput | None = None) -> DocumentPageType:
         page = page or PageInput()
+        wanted = {f.name for f in info.selected_fields[0].selections
+                  if hasattr(f, "name")}
         return DocumentPageType.of(documents_page(
             company=company(info), user=actor(info), view=view, filters=_filters(filters),
-            column_keys=columns, offset=page.offset, limit=page.limit))
+            column_keys=columns, offset=page.offset, limit=page.limit,
+            with_totals="totals" in wanted))
 
     @strawberry.field(extensions=requires(Path.DOCUMENTS, Action.VIEW))
     def document_column_config(self, info: strawberry.Info,
