@@ -128,3 +128,25 @@ def test_refused_issue_leaves_the_record_as_it_was(demo, owner, client):
         services.sales_invoice_issue(company=demo, actor=owner, invoice=inv)
     assert row_counts() == before
     assert (record_of(inv).status, record_of(inv).number) == ("draft", "")
+
+
+def test_a_sync_keeps_tags_folder_sharing_and_custom_values(demo, owner, client, lines):
+    from cuadra.documents.custom_fields import (
+        custom_field_definition_create,
+        document_custom_fields_set,
+        document_record_annotate,
+    )
+
+    inv = services.sales_invoice_create(company=demo, actor=owner, client=client, date=DAY,
+                                        lines=lines)
+    custom_field_definition_create(company=demo, actor=owner, key="obra", label="Obra",
+                                   field_type="text")
+    rec = record_of(inv)
+    document_record_annotate(company=demo, actor=owner, record_id=rec.pk, tags=["vip"],
+                             folder="2025", shared_with=[owner.pk])
+    document_custom_fields_set(company=demo, actor=owner, record_id=rec.pk,
+                               values={"obra": "Canal"})
+    services.sales_invoice_issue(company=demo, actor=owner, invoice=inv)
+    rec.refresh_from_db()
+    assert (rec.status, rec.tag_list, rec.folder, rec.shared_with_ids, rec.custom) == (
+        "issued", ["vip"], "2025", [owner.pk], {"obra": "Canal"})

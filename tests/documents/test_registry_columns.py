@@ -13,6 +13,7 @@ from cuadra.documents.models import ColumnConfig
 from tests.conftest import row_counts
 from tests.documents.registry_helpers import make_record
 
+pytestmark = pytest.mark.usefixtures("english")
 User = get_user_model()
 
 

@@ -25,6 +25,7 @@ from cuadra.documents.filters import DocumentFilters
 from cuadra.documents.models import DocumentRecord, ExportJob
 from tests.documents.registry_helpers import make_record
 
+pytestmark = pytest.mark.usefixtures("english")
 User = get_user_model()
 D = Decimal
 

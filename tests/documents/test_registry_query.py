@@ -17,6 +17,7 @@ from cuadra.documents.registry_selectors import documents_page
 from tests.documents.registry_helpers import make_record
 from tests.sales.conftest import D
 
+pytestmark = pytest.mark.usefixtures("english")
 User = get_user_model()
 
 
