@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
-from cuadra.core.errors import ValidationError
+from cuadra.core.errors import NotFound, ValidationError
 from cuadra.core.money import DecimalSum
 from cuadra.documents.columns import Column, available_columns, column_config_get, view_of
 from cuadra.documents.filters import (
@@ -105,3 +105,48 @@ def documents_page(*, company, user, view: str, filters: DocumentFilters,
                         .order_by("currency"))]
     return Page(view, columns, rows, sum(t.count for t in totals), offset, limit, totals,
                 filters)
+
+
+@dataclass
+class TimelineEntry:
+    at: object
+    actor: str
+    action: str
+    detail: str
+
+
+def document_timeline(*, company, user, record_id) -> list[TimelineEntry]:
+    """What happened to one document, oldest first: its lifecycle history (transitions
+    with their comments) and the audit rows of its creates and edits, plus the registry's
+    own edits of its record (tags, sharing, custom values). Only a record the user may see
+    (another company's id, or a type they may not view, is not found)."""
+    from cuadra.core.models import AuditAction, AuditLog
+    from cuadra.documents.filters import records_visible
+    from cuadra.documents.lifecycle import registered_document_types
+    from cuadra.documents.models import DocumentHistory, DocumentRecord
+
+    text = str(record_id)
+    record = (records_visible(user=user).filter(company=company, pk=int(text)).first()
+              if text.isdigit() else None)
+    if record is None:
+        raise NotFound("No such document.", field="documentId")
+    entries = [TimelineEntry(h.at, h.actor.username, h.action,
+                             f"{h.from_state} → {h.to_state}"
+                             + (f": {h.comment}" if h.comment else ""))
+               for h in DocumentHistory.objects.filter(
+                   company_id=record.company_id, document_type=record.document_type,
+                   object_id=record.object_id).select_related("actor")]
+    spec = registered_document_types().get(record.document_type)
+    targets = [(DocumentRecord._meta.label, record.pk)]
+    if spec is not None:
+        targets.append((spec.model._meta.label, record.object_id))
+    condition = Q()
+    for object_type, object_id in targets:
+        condition |= Q(object_type=object_type, object_id=str(object_id))
+    audits = (AuditLog.objects.filter(condition, company_id=record.company_id)
+              .exclude(action__in=[AuditAction.TRANSITION, AuditAction.REFUSED])
+              .select_related("actor"))
+    entries += [TimelineEntry(a.at, a.actor.username if a.actor else "", a.action,
+                              a.operation or ", ".join(sorted(a.changes)))
+                for a in audits]
+    return sorted(entries, key=lambda e: e.at)

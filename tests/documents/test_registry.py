@@ -150,3 +150,22 @@ def test_a_sync_keeps_tags_folder_sharing_and_custom_values(demo, owner, client,
     rec.refresh_from_db()
     assert (rec.status, rec.tag_list, rec.folder, rec.shared_with_ids, rec.custom) == (
         "issued", ["vip"], "2025", [owner.pk], {"obra": "Canal"})
+
+
+def test_timeline_merges_history_and_audit(demo, owner, client, lines):
+    from cuadra.documents.registry_selectors import document_timeline
+
+    inv = services.sales_invoice_create(company=demo, actor=owner, client=client, date=DAY,
+                                        lines=lines)
+    services.sales_invoice_issue(company=demo, actor=owner, invoice=inv)
+    services.sales_document_void(company=demo, actor=owner, document=inv, reason="duplicada")
+    timeline = document_timeline(company=demo, user=owner, record_id=record_of(inv).pk)
+    assert [(e.actor, e.action, e.detail) for e in timeline] == [
+        ("demo", "create", "sales_invoice_create"),
+        ("demo", "issue", "draft → issued"),
+        ("demo", "void", "issued → voided: duplicada")]
+    from django.contrib.auth import get_user_model
+
+    compras = get_user_model().objects.get(username="compras")
+    with pytest.raises(DomainError):
+        document_timeline(company=demo, user=compras, record_id=record_of(inv).pk)

@@ -22,7 +22,7 @@ from cuadra.documents import custom_fields as cf
 from cuadra.documents import exports
 from cuadra.documents.filters import DocumentFilters, records_visible
 from cuadra.documents.models import CustomFieldDefinition, ExportJob
-from cuadra.documents.registry_selectors import Page, documents_page
+from cuadra.documents.registry_selectors import Page, document_timeline, documents_page
 
 
 @strawberry.input
@@ -193,7 +193,24 @@ def _columns(columns: list[ColumnInput]) -> list[dict]:
 
 
 @strawberry.type
+class TimelineEntryType:
+    at: str
+    actor: str
+    action: str
+    detail: str
+
+
+@strawberry.type
 class RegistryQuery:
+    @strawberry.field(extensions=requires(Path.DOCUMENTS, Action.VIEW))
+    def document_timeline(self, info: strawberry.Info,
+                          document_id: strawberry.ID) -> list[TimelineEntryType]:
+        """The lifecycle history and audit trail of one registry document."""
+        return [TimelineEntryType(at=e.at.isoformat(), actor=e.actor, action=e.action,
+                                  detail=e.detail)
+                for e in document_timeline(company=company(info), user=actor(info),
+                                           record_id=document_id)]
+
     @strawberry.field(extensions=requires(Path.DOCUMENTS, Action.VIEW))
     def documents(self, info: strawberry.Info, view: str = "everything",
                   filters: DocumentFiltersInput | None = None,
