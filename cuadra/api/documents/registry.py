@@ -188,6 +188,19 @@ def _visible_record(info, record_id):
     return record
 
 
+def _selected_names(selections) -> set[str]:
+    """Field names asked for at this level, fragments included."""
+    from strawberry.types.nodes import SelectedField
+
+    names: set[str] = set()
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            names.add(selection.name)
+        else:  # a fragment spread or an inline fragment
+            names |= _selected_names(selection.selections)
+    return names
+
+
 def _columns(columns: list[ColumnInput]) -> list[dict]:
     return [{"key": c.key, "label": c.label, "pinned": c.pinned} for c in columns]
 
@@ -217,8 +230,7 @@ class RegistryQuery:
                   columns: list[str] | None = None,
                   page: PageInput | None = None) -> DocumentPageType:
         page = page or PageInput()
-        wanted = {f.name for f in info.selected_fields[0].selections
-                  if hasattr(f, "name")}
+        wanted = _selected_names(info.selected_fields[0].selections)
         return DocumentPageType.of(documents_page(
             company=company(info), user=actor(info), view=view, filters=_filters(filters),
             column_keys=columns, offset=page.offset, limit=page.limit,
