@@ -152,3 +152,13 @@ def test_spanish_page(records, owner_web):
     owner_web.cookies["django_language"] = "es"
     html = owner_web.get("/documents/").content.decode()
     assert "<h1>Documentos</h1>" in html and "Pagado" in html and "Todo" in html
+
+
+def test_number_links_to_the_timeline_and_foreign_ids_are_not_found(records, owner_web):
+    from cuadra.documents.models import DocumentRecord
+
+    rec = DocumentRecord.objects.get(number="F-1")
+    html = owner_web.get("/documents/").content.decode()
+    assert f'href="/documents/{rec.pk}/timeline/"' in html
+    assert owner_web.get(f"/documents/{rec.pk}/timeline/").status_code == 200
+    assert _client("otra").get(f"/documents/{rec.pk}/timeline/").status_code in (403, 404)

@@ -25,7 +25,7 @@ from cuadra.documents import exports
 from cuadra.documents.filters import DocumentFilters
 from cuadra.documents.models import DocumentView
 from cuadra.documents.registry import kind_labels
-from cuadra.documents.registry_selectors import documents_page
+from cuadra.documents.registry_selectors import document_timeline, documents_page
 from cuadra.web.actions import perform, require
 
 PAGE_SIZE = 50
@@ -230,3 +230,16 @@ def export_download(request, job_id: int):
     return FileResponse(open(path, "rb"), as_attachment=True,
                         filename=f"documentos-{job.pk}.{job.file_format}")
 
+
+
+@login_required
+@require_GET
+def timeline(request, record_id: int):
+    require(request, Path.DOCUMENTS, Action.VIEW)
+    try:
+        entries = document_timeline(company=request.active_company, user=request.user,
+                                    record_id=record_id)
+    except DomainError as exc:
+        raise Http404(str(exc)) from exc
+    return render(request, "web/documents/timeline.html",
+                  {"current_section": "documents", "entries": entries})
