@@ -23,6 +23,7 @@ from cuadra.core.errors import InvalidTransition, NotFound, ValidationError
 from cuadra.core.events import publish_on_commit
 from cuadra.core.models import AuditAction
 from cuadra.documents.models import DocumentHistory, LifecycleDocument, WorkflowSetting
+from cuadra.documents.registry import document_record_sync
 
 __all__ = [
     "DocumentTypeSpec", "EffectContext", "GuardContext", "LifecycleDocument", "Transition",
@@ -261,6 +262,7 @@ def transition(*, document, action: str, actor, comment: str = ""):
             guard.fn(GuardContext(**base))
         _run_effects(spec.document_type, t, base)
         _set_status(locked, source, t.target)
+        document_record_sync(locked)
         history = _record(spec, locked, t, source, actor, comment)
         _publish(spec.document_type, locked, history)
     document.refresh_from_db()

@@ -23,7 +23,7 @@ class Section:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("documents", _("Documents")),
+    Section("documents", _("Documents"), url_name="web:documents_index"),
     Section("sales", _("Sales"), url_name="web:sales_invoices"),
     Section("purchasing", _("Purchasing"), url_name="web:purchasing_requisitions"),
     Section("inventory", _("Inventory")),

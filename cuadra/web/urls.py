@@ -5,6 +5,7 @@ from cuadra.web import views
 from cuadra.web.accounting import urls as accounting_urls
 from cuadra.web.catalog import urls as catalog_urls
 from cuadra.web.contacts import urls as contacts_urls
+from cuadra.web.documents import urls as documents_urls
 from cuadra.web.purchasing import urls as purchasing_urls
 from cuadra.web.reports import urls as reports_urls
 from cuadra.web.sales import urls as sales_urls
@@ -28,6 +29,7 @@ urlpatterns = [
     *contacts_urls.urlpatterns,
     *catalog_urls.urlpatterns,
     *purchasing_urls.urlpatterns,
+    *documents_urls.urlpatterns,
     *(path(f"{s.key}/", views.unavailable, {"section": s.key}, name=s.key) for s in SECTIONS
       if not s.url_name),
 ]

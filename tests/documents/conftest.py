@@ -82,3 +82,17 @@ def user_without(demo, owner):
         RoleAssignment.objects.create(company=demo, user=user, role=role)
         return user
     return make
+
+
+# the registry tests drive sales documents: reuse the sales fixtures (a client, two items)
+from tests.sales.conftest import client, galletas, itbms7, itbms10, ron  # noqa: E402, F401
+
+
+@pytest.fixture
+def english():
+    """Column labels follow the active language; service-level tests read them in
+    English whatever an earlier request left active."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

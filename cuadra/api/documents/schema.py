@@ -7,12 +7,13 @@ import strawberry_django
 
 from cuadra.access.permissions import Action, Path
 from cuadra.api.base import actor, company, requires
+from cuadra.api.documents.registry import RegistryMutation, RegistryQuery
 from cuadra.api.documents.types import DocumentHistoryType, WorkflowSettingType
 from cuadra.documents import selectors, services
 
 
 @strawberry.type
-class DocumentsQuery:
+class DocumentsQuery(RegistryQuery):
     @strawberry_django.field(extensions=requires(Path.DOCUMENTS, Action.VIEW))
     def document_history(self, info: strawberry.Info, document_type: str,
                          document_id: strawberry.ID) -> list[DocumentHistoryType]:
@@ -27,7 +28,7 @@ class DocumentsQuery:
 
 
 @strawberry.type
-class DocumentsMutation:
+class DocumentsMutation(RegistryMutation):
     @strawberry.mutation(extensions=requires(Path.SETTINGS, Action.UPDATE))
     def set_workflow_preset(self, info: strawberry.Info, document_type: str,
                             workflow_key: str) -> WorkflowSettingType:
