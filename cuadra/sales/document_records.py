@@ -79,10 +79,11 @@ def describe_invoice(invoice) -> RecordValues:
 
 
 def describe_credit_note(note) -> RecordValues:
-    # issuing or voiding a note changes what its invoice still owes: resync it too
+    # issuing or voiding a note changes what its invoice still owes: resync it too, read
+    # afresh (the note's cached invoice predates the payment state the note rewrote)
+    invoice = sales_models.SalesInvoice._base_manager.get(pk=note.invoice_id)
     return RecordValues(**_common(note, "CREDIT_INVOICE"),
-                        links=[Link(note, note.invoice, "CREDIT_INVOICE")],
-                        related=[note.invoice])
+                        links=[Link(note, invoice, "CREDIT_INVOICE")], related=[invoice])
 
 
 def describe_payment(payment) -> RecordValues:

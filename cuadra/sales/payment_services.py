@@ -49,6 +49,7 @@ from cuadra.core.errors import ErrorCollector, InvalidTransition, NotFound, Vali
 from cuadra.core.money import DecimalSum, to_decimal
 from cuadra.documents import lifecycle
 from cuadra.documents.presets import LEDGER
+from cuadra.documents.registry import document_record_sync
 from cuadra.ledger.enums import AccountRole, JournalKind
 from cuadra.ledger.models import Account, Journal
 from cuadra.ledger.services import journal_entry_post, journal_entry_reverse
@@ -131,6 +132,8 @@ def invoice_payment_refresh(invoice, **hints) -> None:
     SalesInvoice._base_manager.filter(pk=invoice.pk).update(
         amount_credited=credited, amount_paid=paid, payment_state=state)
     invoice.amount_credited, invoice.amount_paid, invoice.payment_state = credited, paid, state
+    # the bulk update skips the model's save hook: keep the Documents registry row in step
+    document_record_sync(invoice)
 
 
 def _invoice_posted(ctx: lifecycle.EffectContext) -> None:

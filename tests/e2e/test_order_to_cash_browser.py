@@ -15,6 +15,7 @@ from cuadra.catalog.models import Tax
 from cuadra.contacts.models import Client
 from cuadra.sales.models import SalesInvoice
 from tests.e2e.conftest import login
+from tests.sales.conftest import opening_stock
 
 pytestmark = [pytest.mark.e2e]
 SHOTS = os.environ.get("CUADRA_SCREENSHOTS")  # a directory: keep screenshots there
@@ -32,6 +33,7 @@ def _items(platform):
                                name="Café molido 500 g", default_tax=itbms7, base_price="4.50")
     azucar = catalog.item_create(company=demo, actor=owner, sku="E2E-AZU",
                                  name="Azúcar 2 kg", default_tax=itbms7, base_price="2.35")
+    opening_stock(demo, owner, [(cafe, 100, "3.00"), (azucar, 100, "1.50")])
     return cafe, azucar
 
 

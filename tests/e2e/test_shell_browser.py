@@ -42,7 +42,7 @@ def test_login_switch_company_and_see_its_home(live_db, platform, live_server,
     assert page.text_content("[data-field=roles]") == "Propietario"
     assert page.text_content(".message") == "Empresa activa: Otra Empresa, S.A."
 
-    page.click("nav >> text=Documentos")
+    page.click("nav >> text=Inventario")
     assert page.text_content("h2") == "Todavía no disponible"
     _screenshot(page, live_server, tmp_path)
 

@@ -23,7 +23,7 @@ from cuadra.sales.reports import (
     sales_report_export,
 )
 from cuadra.tenancy.models import Branch
-from tests.sales.conftest import D
+from tests.sales.conftest import D, opening_stock
 
 MARCH_1, MARCH_31 = dt.date(2025, 3, 1), dt.date(2025, 3, 31)
 
@@ -39,10 +39,12 @@ def _invoice(demo, owner, client, date, lines, issue=True, **extra):
 
 @pytest.fixture
 def cajita(demo, owner, itbms7):
-    return catalog.item_create(company=demo, actor=owner, sku="T-CAJ", name="Cajita",
+    item = catalog.item_create(company=demo, actor=owner, sku="T-CAJ", name="Cajita",
                                default_tax=itbms7, base_price="1.25", cost="0.80",
                                units=[{"code": "caja", "name": "Caja", "factor": "12",
                                        "price": "14"}])
+    opening_stock(demo, owner, [(item, 1000, "0.80")])
+    return item
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from cuadra.contacts import services as contacts
 from cuadra.contacts.models import Client, Salesperson, Tag
 from cuadra.sales import services as sales
 from tests.conftest import row_counts
+from tests.sales.conftest import opening_stock
 
 NEW = "/sales/clients/new/"
 
@@ -136,6 +137,7 @@ def test_detail_shows_addresses_and_open_balance(owner, demo, platform):
     item = catalog.item_create(company=demo, actor=platform.owner, sku="C-IT", name="Arroz",
                                default_tax=Tax.objects.get(company=demo, code="01"),
                                base_price="10")
+    opening_stock(demo, platform.owner, [(item, 1000, "7.00")])
     invoice = sales.sales_invoice_create(company=demo, actor=platform.owner, client=client,
                                          date="2026-03-10",
                                          lines=[{"item": item.pk, "quantity": "3"}])

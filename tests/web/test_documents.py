@@ -151,7 +151,7 @@ def test_large_export_becomes_a_job_with_a_download(records, owner_web, settings
 def test_spanish_page(records, owner_web):
     owner_web.cookies["django_language"] = "es"
     html = owner_web.get("/documents/").content.decode()
-    assert "<h1>Documentos</h1>" in html and "Pagado" in html and "Todo" in html
+    assert "<h1>Documentos</h1>" in html and "Pagada" in html and "Todo" in html
 
 
 def test_number_links_to_the_timeline_and_foreign_ids_are_not_found(records, owner_web):

@@ -17,7 +17,7 @@ from cuadra.catalog.models import Tax
 from cuadra.contacts import services as contacts
 from cuadra.ledger.services import journal_entry_post
 from cuadra.sales import services
-from tests.sales.conftest import D
+from tests.sales.conftest import D, opening_stock
 from tests.sales.test_pdf import flat, pdf_text
 
 INDEX = "/reports/"
@@ -46,6 +46,7 @@ def docs(demo, platform):
     ron = catalog.item_create(company=demo, actor=owner, sku="T-RON", name="Ron",
                               default_tax=Tax.objects.get(company=demo, code="02"),
                               base_price="12.99")
+    opening_stock(demo, owner, [(galletas, 1000, "0.90"), (ron, 1000, "9.00")])
     buyer = contacts.client_create(company=demo, actor=owner, code="C-WEB",
                                    legal_name="Cliente Web, S.A.", payment_terms_days=30)
     invoice = services.sales_invoice_create(

@@ -18,6 +18,7 @@ from cuadra.core.models import AuditLog
 from cuadra.sales import services as sales
 from cuadra.sales.models import SalesCreditNote, SalesInvoice, SalesOrder, SalesQuote
 from tests.conftest import row_counts
+from tests.sales.conftest import opening_stock
 
 DAY = "2026-03-10"
 D = Decimal
@@ -53,17 +54,21 @@ def buyer(demo, platform):
 
 @pytest.fixture
 def galletas(demo, platform):
-    return catalog.item_create(company=demo, actor=platform.owner, sku="W-GAL",
+    item = catalog.item_create(company=demo, actor=platform.owner, sku="W-GAL",
                                name="Galletas", default_tax=Tax.objects.get(company=demo,
                                                                             code="01"),
                                base_price="1.25")
+    opening_stock(demo, platform.owner, [(item, 1000, "0.90")])
+    return item
 
 
 @pytest.fixture
 def ron(demo, platform):
-    return catalog.item_create(company=demo, actor=platform.owner, sku="W-RON", name="Ron",
+    item = catalog.item_create(company=demo, actor=platform.owner, sku="W-RON", name="Ron",
                                default_tax=Tax.objects.get(company=demo, code="02"),
                                base_price="12.99")
+    opening_stock(demo, platform.owner, [(item, 1000, "9.00")])
+    return item
 
 
 def form_data(client, lines, *, date=DAY, **extra) -> dict:

@@ -19,6 +19,7 @@ from cuadra.core.models import AuditLog
 from cuadra.sales import services as sales
 from cuadra.sales.models import Payment
 from tests.conftest import row_counts
+from tests.sales.conftest import opening_stock
 
 D = Decimal
 
@@ -55,6 +56,7 @@ def invoice(demo, platform):
                                default_tax=itbms7, base_price="4.50")
     azucar = catalog.item_create(company=demo, actor=actor, sku="P-AZU", name="Azúcar",
                                  default_tax=itbms7, base_price="2.35")
+    opening_stock(demo, actor, [(cafe, 1000, "3.00"), (azucar, 1000, "1.50")])
     draft = sales.sales_invoice_create(company=demo, actor=actor, client=buyer,
                                        date=timezone.localdate(),
                                        lines=[{"item": cafe.pk, "quantity": "3"},

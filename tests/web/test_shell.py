@@ -215,18 +215,18 @@ def test_spanish_by_default_for_demo_even_if_browser_asks_english(client_demo):
 
 def test_company_language_drives_the_pages(client_demo):
     Company.objects.filter(code="DEMO").update(language="en")
-    body = text(client_demo.get("/documents/"))
+    body = text(client_demo.get("/inventory/"))
     assert '<html lang="en">' in body
     assert "Not available yet" in body
 
 
 def test_users_language_choice_wins_over_the_company(client_demo):
-    response = client_demo.post("/i18n/setlang/", {"language": "en", "next": "/documents/"})
+    response = client_demo.post("/i18n/setlang/", {"language": "en", "next": "/inventory/"})
     assert response.status_code == 302
     assert client_demo.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
-    body = text(client_demo.get("/documents/"))
+    body = text(client_demo.get("/inventory/"))
     assert '<html lang="en">' in body
-    assert "<h1>Documents</h1>" in body
+    assert "<h1>Inventory</h1>" in body
     assert "Not available yet" in body
     assert "Sign out" in body
 
