@@ -35,23 +35,22 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import statistics
-import subprocess
+import sys
 import time
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.db import connection, transaction
+
+sys.path.insert(0, os.path.dirname(__file__))
+import _tryton  # bench/ is not a package: its modules load by path
 
 YEAR = 2025
 ACCOUNT_CODES = ("110201", "4101", "210201")  # receivable, revenue, ITBMS payable
 RAW_ENTRY = "bench_raw_entry"
 RAW_LINE = "bench_raw_line"
 CENT = Decimal("0.01")
-PEER_DIR = os.environ.get("CUADRA_PEER_DIR", "/tmp/peers")
-PEER_SCRIPTS = os.environ.get("CUADRA_PEER_SCRIPTS", "/work/shared/peers")
-PEER_TIMEOUT = 900  # seconds; the first call also builds Tryton's base database (~1-2 min)
 
 
 # --- data ----------------------------------------------------------------------------------
@@ -403,93 +402,11 @@ def _verify() -> None:
 
 # --- peer: Tryton (optional; code and venv outside the repository) ----------------------
 
-def _peer_python(args) -> str | None:
-    python = args.tryton_python or os.path.join(PEER_DIR, ".venv-tryton", "bin", "python")
-    return python if os.path.exists(python) else None
-
-
-def _peer_install_hint(args, script: str) -> None:
-    missing = args.tryton_python or os.path.join(PEER_DIR, ".venv-tryton", "bin", "python")
-    if os.path.exists(missing):
-        missing = script
-    print(f"  peer tryton: not installed ({missing} not found); skipped. To install it "
-          "(outside the repository):\n"
-          f"    python3.11 -m venv {PEER_DIR}/.venv-tryton\n"
-          f"    {PEER_DIR}/.venv-tryton/bin/pip install -r "
-          f"{PEER_SCRIPTS}/requirements-tryton.txt\n"
-          f"  (peer script expected at {script}; see {PEER_SCRIPTS}/README.md), "
-          "or pass --tryton-python PATH", flush=True)
-
-
-def _peer_pg_uri() -> str:
-    """Server URI without database name, from the Django connection (Tryton's form)."""
-    from urllib.parse import quote
-
-    sd = connection.settings_dict
-    auth = quote(sd.get("USER") or "", safe="")
-    if sd.get("PASSWORD"):
-        auth += ":" + quote(sd["PASSWORD"], safe="")
-    host = sd.get("HOST") or "127.0.0.1"
-    port = sd.get("PORT") or 5432
-    return f"postgresql://{auth + '@' if auth else ''}{host}:{port}/"
-
-
-def _peer_command(args, python: str, script: str) -> list[str]:
-    backend = "postgresql" if connection.vendor == "postgresql" else "sqlite"
-    # --queue-worker: the invoice report rendering is left to a worker (not timed), so
-    # the peer's figure is posting throughput, the closest to what we post.
-    cmd = [python, script, "--backend", backend, "--n", str(args.peer_n),
-           "--batch", str(args.peer_batch), "--queue-worker",
-           "--data-dir", os.path.join(PEER_DIR, "peerbench_data", "tryton")]
-    if backend == "postgresql":
-        cmd += ["--pg-uri", _peer_pg_uri()]
-    return cmd
-
-
-def _peer_run(cmd: list[str]) -> dict | None:
-    os.makedirs(PEER_DIR, exist_ok=True)
-    try:
-        proc = subprocess.run(cmd, cwd=PEER_DIR, capture_output=True, text=True,
-                              timeout=PEER_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        print(f"  peer tryton: no result within {PEER_TIMEOUT} s; skipped", flush=True)
-        return None
-    results = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
-    if proc.returncode or not results:
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
-        print(f"  peer tryton: failed (exit {proc.returncode}); skipped", flush=True)
-        for line in tail:
-            print(f"    {line}")
-        return None
-    return json.loads(results[-1][len("RESULT "):])
-
-
-def _vs(ours: float | None, theirs: float | None, higher_better: bool) -> str:
-    if not ours or not theirs:
-        return "n/a"
-    ratio = ours / theirs if higher_better else theirs / ours
-    return f"ours {ratio:,.1f}x " + ("the peer's rate" if higher_better else "faster")
-
-
 def _peer(args, ours: dict) -> None:
-    script = args.tryton_script or os.path.join(PEER_SCRIPTS, "tryton_bench.py")
-    python = _peer_python(args)
-    if python is None or not os.path.exists(script):
-        _peer_install_hint(args, script)
-        return
-    cmd = _peer_command(args, python, script)
-    print(f"peer tryton ({cmd[3]}, N={args.peer_n}, batch {args.peer_batch}, report "
-          "rendering queued): running, the first call also builds its base database ...",
-          flush=True)
-    began = time.perf_counter()
-    r = _peer_run(cmd)
+    r = _tryton.run(args)
     if r is None:
         return
-    v = r["validation"]
     steady = r.get("steady_per_s")
-    print(f"  peer tryton {r['backend']}: {r['n']} invoices posted in {r['invoices_s']:.1f} s, "
-          f"valid={v['ok']}, {r['tb_line_count']:,} move lines; process "
-          f"{time.perf_counter() - began:.0f} s", flush=True)
     _peer_line("invoices/s overall (incl. 1st batch)", r["invoices_per_s"],
                ours.get("batch_per_s"), f"ours: journal_entries_post, batches of {args.batch}")
     _peer_line("invoices/s steady (without 1st batch)", steady,
@@ -499,7 +416,7 @@ def _peer(args, ours: dict) -> None:
     tb_ours = ours.get("tb_s")
     print(f"  {'trial balance (s)':<40} tryton {r['trial_balance_s']:>9.3f}   ours "
           + (f"{tb_ours:>9.4f}" if tb_ours else "      n/a")
-          + f"   {_vs(tb_ours, r['trial_balance_s'], higher_better=False)}"
+          + f"   {_tryton.versus(tb_ours, r['trial_balance_s'], higher_better=False)}"
           f"  (tryton over {r['tb_line_count']:,} lines, one call; ours over "
           f"{ours.get('tb_lines', 0):,} lines, median of 5)", flush=True)
     print("  not like for like: a Tryton invoice is a document with 3 lines, taxes computed "
@@ -510,7 +427,7 @@ def _peer_line(label: str, theirs: float | None, ours: float | None, what: str) 
     t = f"{theirs:>9.1f}" if theirs else "      n/a"
     o = f"{ours:>9.1f}" if ours else "      n/a"
     print(f"  {label:<40} tryton {t}   ours {o}   "
-          f"{_vs(ours, theirs, higher_better=True)}  ({what})", flush=True)
+          f"{_tryton.versus(ours, theirs)}  ({what})", flush=True)
 
 
 def main(argv: list[str]) -> int:
@@ -524,16 +441,7 @@ def main(argv: list[str]) -> int:
                         help="posted lines the report figures run over (default 1,000,000)")
     parser.add_argument("--only", default="post,tb,verify",
                         help="comma-separated parts: post, tb, verify")
-    parser.add_argument("--peer", choices=["tryton"],
-                        help="also run a peer benchmark on the same backend and compare")
-    parser.add_argument("--tryton-python",
-                        help=f"python of the Tryton venv (default {PEER_DIR}/.venv-tryton)")
-    parser.add_argument("--tryton-script", help="path of tryton_bench.py "
-                        f"(default {PEER_SCRIPTS}/tryton_bench.py)")
-    parser.add_argument("--peer-n", type=int, default=200,
-                        help="invoices the peer posts (default 200)")
-    parser.add_argument("--peer-batch", type=int, default=50,
-                        help="peer invoices per transaction (default 50)")
+    _tryton.add_arguments(parser)
     args = parser.parse_args(argv)
     parts = set(args.only.split(","))
     from django.conf import settings
