@@ -15,7 +15,7 @@ def test_home_shows_how_many_documents_wait_for_the_approver(levels, make_doc, s
     submit(make_doc("800"))
     submit(make_doc("900"))
     html = _home("gerente")
-    assert '<p class="big-number" data-field="pending-approvals">2</p>' in html
+    assert 'id="pending-approvals-link">2</a></p>' in html
     assert "2 documentos esperan su decisión." in html
 
 
