@@ -410,6 +410,10 @@ def test_quote_to_order_to_part_invoice_to_credit_note(owner, demo, platform, bu
     html = text(owner.get(f"/sales/invoices/{invoice.pk}/"))
     assert f'name="qty_{line.pk}" value="3"' in html
     assert f"Nota de crédito {note.number}" in html
+    # an issued credit note links to its own PDF, an invoice to its own
+    assert f'href="/sales/credit-notes/{note.pk}/pdf/"' in text(
+        owner.get(f"/sales/credit-notes/{note.pk}/"))
+    assert f'href="/sales/invoices/{invoice.pk}/pdf/"' in html
 
 
 def test_a_credit_note_needs_a_reason(owner, demo, platform, buyer, galletas, counts):

@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -27,7 +27,7 @@ from cuadra.core.errors import PermissionDenied as DomainPermissionDenied
 from cuadra.documents.lifecycle import workflow_for
 from cuadra.documents.selectors import history_of
 from cuadra.sales import selectors, services
-from cuadra.sales.enums import InvoiceKind
+from cuadra.sales.enums import CREDIT_TYPE, InvoiceKind
 from cuadra.sales.totals import ZERO, totals_by_rate
 from cuadra.web.accounting.common import can, parse_date
 from cuadra.web.actions import perform, require
@@ -239,13 +239,11 @@ def _remaining(lines, used) -> list[dict]:
             for li in lines]
 
 
-def _pdf_url(invoice) -> str | None:
-    """The invoice PDF (built in web/reports by another issue): None while the URL does
-    not exist in this build."""
-    try:
-        return reverse("web:sales_invoice_pdf", args=[invoice.pk])
-    except NoReverseMatch:
-        return None
+def _pdf_url(document) -> str:
+    """The PDF download of an invoice or a credit note (views in web/reports)."""
+    name = ("web:sales_credit_note_pdf" if document.document_type == CREDIT_TYPE
+            else "web:sales_invoice_pdf")
+    return reverse(name, args=[document.pk])
 
 
 def _detail_context(request, kind: Kind, document) -> dict:
@@ -283,8 +281,9 @@ def _detail_context(request, kind: Kind, document) -> dict:
             invoice=document))
         context["can_credit"] = (posted and can(request, Path.CREDIT_NOTES, Action.CREATE)
                                  and any(r["remaining"] > 0 for r in context["to_credit"]))
-        context["pdf_url"] = _pdf_url(document) if document.number else None
         context.update(payments.detail_context(request, document))
+    if kind.slug in ("invoices", "credit-notes") and document.number:
+        context["pdf_url"] = _pdf_url(document)
     return context
 
 

@@ -1,13 +1,9 @@
 """Register a payment on the invoice detail page, and the invoice's payment state badge
 (paid green, partial yellow, unpaid red; overdue when past its due date and not paid).
 
-Payments are the sales domain's (``cuadra.sales.payment_services.payment_register``);
-until that module exists in a build, the badge and the form are simply not shown."""
+Payments are the sales domain's (``cuadra.sales.payment_services.payment_register``)."""
 
 from __future__ import annotations
-
-import importlib
-import importlib.util
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,11 +20,10 @@ from cuadra.core.errors import NotFound
 from cuadra.core.errors import PermissionDenied as DomainPermissionDenied
 from cuadra.sales import enums
 from cuadra.sales import selectors as sales_selectors
+from cuadra.sales.payment_services import payment_register
 from cuadra.web.accounting.common import can, parse_amount, parse_date
 from cuadra.web.actions import field_errors, perform, require
 from cuadra.web.sales.common import forbidden, money_plain
-
-PAYMENT_SERVICES = "cuadra.sales.payment_services"
 
 STATE_LABELS = {"PAID": gettext_lazy("Paid"), "PARTIAL": gettext_lazy("Partially paid"),
                 "UNPAID": gettext_lazy("Unpaid")}
@@ -37,32 +32,24 @@ METHOD_LABELS = {"CASH": gettext_lazy("Cash"), "BANK_TRANSFER": gettext_lazy("Ba
                  "CHEQUE": gettext_lazy("Cheque"), "CARD": gettext_lazy("Card")}
 
 
-def available() -> bool:
-    return importlib.util.find_spec(PAYMENT_SERVICES) is not None
-
-
 def methods() -> list[tuple[str, str]]:
-    choices = getattr(enums, "PaymentMethod", None)
-    values = choices.values if choices is not None else list(METHOD_LABELS)
-    return [(v, METHOD_LABELS.get(v, v)) for v in values]
+    return [(v, METHOD_LABELS.get(v, v)) for v in enums.PaymentMethod.values]
 
 
 def state_of(invoice) -> dict | None:
-    """The badge of a posted invoice, or None (a draft or voided invoice, or a build
-    without payments)."""
-    state = getattr(invoice, "payment_state", None)
-    if not state or invoice.status not in sales_selectors.POSTED_STATES:
+    """The badge of a posted invoice, or None (a draft or voided invoice)."""
+    state = invoice.payment_state
+    if invoice.status not in sales_selectors.POSTED_STATES:
         return None
     overdue = invoice.is_overdue(timezone.localdate())
     return {"state": state, "label": STATE_LABELS.get(state, state),
             "css": STATE_CSS.get(state, ""), "overdue": overdue,
-            "paid": getattr(invoice, "amount_paid", None),
-            "due": getattr(invoice, "amount_due", None)}
+            "paid": invoice.amount_paid, "due": invoice.amount_due}
 
 
 def detail_context(request, invoice, *, values=None) -> dict:
     payment = state_of(invoice)
-    can_pay = (payment is not None and payment["state"] != "PAID" and available()
+    can_pay = (payment is not None and payment["state"] != "PAID"
                and can(request, Path.PAYMENTS, Action.CREATE))
     return {"payment": payment, "can_pay": can_pay, "payment_methods": methods(),
             "payment_values": values or {
@@ -74,15 +61,14 @@ def detail_context(request, invoice, *, values=None) -> dict:
 def _register(request, invoice, values: dict):
     """One payment of the client, applied to this invoice up to what it still asks for;
     anything above stays with the client as unapplied credit."""
-    service = importlib.import_module(PAYMENT_SERVICES).payment_register
     amount = parse_amount(values["amount"])
     applied = min(amount, invoice.amount_due) if amount is not None and amount > 0 else None
-    return service(company=request.active_company, actor=request.user, client=invoice.client,
-                   amount=amount if amount is not None else values["amount"],
-                   method=values["method"], date=parse_date(values["date"]) or values["date"],
-                   reference=values["reference"],
-                   allocations=[{"invoice": invoice, "amount": applied}] if applied else [],
-                   idempotency_key=values["key"] or None)
+    return payment_register(
+        company=request.active_company, actor=request.user, client=invoice.client,
+        amount=amount if amount is not None else values["amount"], method=values["method"],
+        date=parse_date(values["date"]) or values["date"], reference=values["reference"],
+        allocations=[{"invoice": invoice, "amount": applied}] if applied else [],
+        idempotency_key=values["key"] or None)
 
 
 def _form_errors(fields: dict) -> dict:
@@ -103,8 +89,6 @@ def invoice_payment(request, pk: int):
                                                     invoice_id=pk)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
-    if not available():
-        raise Http404("payments are not part of this build")
     post = request.POST
     values = {"amount": post.get("amount", "").strip(), "method": post.get("method", ""),
               "date": post.get("date", "").strip(), "reference": post.get("reference", ""),
