@@ -8,6 +8,8 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.db import transaction
+
 from cuadra.access.selectors import users_for_company
 from cuadra.core.audit import audit_create, audit_update, snapshot
 from cuadra.core.errors import ErrorCollector, NotFound, ValidationError
@@ -105,6 +107,7 @@ def record_get(*, company, record_id) -> DocumentRecord:
     return record
 
 
+@transaction.atomic
 def document_custom_fields_set(*, company, actor, record_id, values: dict
                                ) -> DocumentRecord:
     """Set (or with None, clear) custom values of one record; every key is checked
@@ -141,6 +144,7 @@ def _wrap(items) -> str:
     return f",{','.join(str(i) for i in items)}," if items else ""
 
 
+@transaction.atomic
 def document_record_annotate(*, company, actor, record_id, tags: list[str] | None = None,
                              folder: str | None = None,
                              shared_with: list | None = None) -> DocumentRecord:

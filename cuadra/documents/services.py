@@ -4,12 +4,15 @@ Moving a document is :func:`cuadra.documents.lifecycle.transition`."""
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from cuadra.core.audit import audit_create, audit_update, snapshot
 from cuadra.core.errors import Conflict, ValidationError
 from cuadra.documents.lifecycle import document_type_spec, workflow_for
 from cuadra.documents.models import WorkflowSetting
 
 
+@transaction.atomic
 def workflow_setting_set(*, company, document_type: str, workflow_key: str,
                          actor) -> WorkflowSetting:
     """Choose the workflow preset of a document type. Refused while documents of the type

@@ -173,3 +173,25 @@ def test_timeline_merges_history_and_audit(demo, owner, client, lines):
     compras = get_user_model().objects.get(username="compras")
     with pytest.raises(DomainError):
         document_timeline(company=demo, user=compras, record_id=record_of(inv).pk)
+
+
+@pytest.mark.postgres
+def test_annotations_open_their_own_transaction(transactional_db, demo, owner, client, lines):
+    """Called outside any transaction (a script, a live-server test), the row lock these
+    writes take must still sit inside one: PostgreSQL refuses a bare SELECT ... FOR UPDATE."""
+    from cuadra.documents.custom_fields import (
+        custom_field_definition_create,
+        document_custom_fields_set,
+        document_record_annotate,
+    )
+
+    inv = services.sales_invoice_create(company=demo, actor=owner, client=client, date=DAY,
+                                        lines=lines)
+    custom_field_definition_create(company=demo, actor=owner, key="obra", label="Obra",
+                                   field_type="text")
+    rec = record_of(inv)
+    document_record_annotate(company=demo, actor=owner, record_id=rec.pk, tags=["vip"])
+    document_custom_fields_set(company=demo, actor=owner, record_id=rec.pk,
+                               values={"obra": "Canal"})
+    rec.refresh_from_db()
+    assert (rec.tag_list, rec.custom) == (["vip"], {"obra": "Canal"})
