@@ -166,26 +166,39 @@ def _throttle_key(username: str, ip: str | None) -> str:
     return f"login-fail:{username.lower()}:{ip or '-'}"
 
 
-def login_with_password(*, username: str, password: str, ip: str | None,
-                        token_name: str = "login") -> tuple[object, str]:
-    """Check a password and mint a token. Repeated failures are rate-limited per
-    (username, IP); the refusal never says whether the user exists."""
-    key = _throttle_key(username, ip)
-    failures = cache.get(key, 0)
-    if failures >= settings.LOGIN_RATE_LIMIT:
+def login_throttle_check(*, username: str, ip: str | None) -> None:
+    """Refuse a sign-in attempt once (username, IP) has failed too often in the window.
+    Shared by the GraphQL login and the web form, so neither is a way around the other."""
+    if cache.get(_throttle_key(username, ip), 0) >= settings.LOGIN_RATE_LIMIT:
         audit_record(action=AuditAction.LOGIN_FAILED, object_type="auth.User",
                      object_id=username[:64], error_code=RateLimited.code,
                      message="rate limited")
         raise RateLimited("Too many failed logins. Try again later.")
+
+
+def login_failure_record(*, username: str, ip: str | None) -> None:
+    key = _throttle_key(username, ip)
+    cache.add(key, 0, timeout=settings.LOGIN_RATE_WINDOW_SECONDS)
+    cache.incr(key)
+    audit_record(action=AuditAction.LOGIN_FAILED, object_type="auth.User",
+                 object_id=username[:64], error_code=PermissionDenied.code,
+                 message="bad credentials")
+
+
+def login_success_record(*, user, username: str, ip: str | None) -> None:
+    cache.delete(_throttle_key(username, ip))
+    audit_record(action=AuditAction.LOGIN, actor=user, obj=user)
+
+
+def login_with_password(*, username: str, password: str, ip: str | None,
+                        token_name: str = "login") -> tuple[object, str]:
+    """Check a password and mint a token. Repeated failures are rate-limited per
+    (username, IP); the refusal never says whether the user exists."""
+    login_throttle_check(username=username, ip=ip)
     user = authenticate(username=username, password=password)
     if user is None:
-        cache.add(key, 0, timeout=settings.LOGIN_RATE_WINDOW_SECONDS)
-        cache.incr(key)
-        audit_record(action=AuditAction.LOGIN_FAILED, object_type="auth.User",
-                     object_id=username[:64], error_code=PermissionDenied.code,
-                     message="bad credentials")
+        login_failure_record(username=username, ip=ip)
         raise PermissionDenied("Wrong username or password.")
-    cache.delete(key)
     _, raw = token_create(user=user, actor=user, name=token_name)
-    audit_record(action=AuditAction.LOGIN, actor=user, obj=user)
+    login_success_record(user=user, username=username, ip=ip)
     return user, raw

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+
 import strawberry
 import strawberry_django
 from strawberry_django.pagination import OffsetPaginated
@@ -28,6 +31,8 @@ from cuadra.api.base import (
     request_of,
     requires,
 )
+from cuadra.core.errors import ValidationError as DomainValidationError
+from cuadra.tenancy import services as tenancy
 
 
 @strawberry.type
@@ -104,6 +109,29 @@ class AccessMutation:
         return services.role_update(company=company(info), role=role, actor=actor(info),
                                     name=name, permissions=permissions,
                                     hidden_fields=hidden_fields)
+
+    @strawberry.mutation(extensions=requires(Path.SETTINGS, Action.UPDATE))
+    def update_company_profile(self, info: strawberry.Info, trade_name: str | None = None,
+                               address: str | None = None, phone: str | None = None,
+                               email: str | None = None,
+                               website: str | None = None) -> CompanyType:
+        """What the active company prints on its documents (name, address, contact)."""
+        changes = {k: v for k, v in {"trade_name": trade_name, "address": address,
+                                     "phone": phone, "email": email,
+                                     "website": website}.items() if v is not None}
+        return tenancy.company_update(company=company(info), actor=actor(info), **changes)
+
+    @strawberry.mutation(extensions=requires(Path.SETTINGS, Action.UPDATE))
+    def set_company_logo(self, info: strawberry.Info, content_base64: str,
+                         content_type: str) -> CompanyType:
+        """The logo on the company's documents: PNG or JPEG, base64; "" removes it."""
+        try:
+            content = base64.b64decode(content_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise DomainValidationError("The logo is not valid base64.",
+                                        field="contentBase64") from None
+        return tenancy.company_logo_set(company=company(info), actor=actor(info),
+                                        content=content, content_type=content_type)
 
     @strawberry.mutation(extensions=requires(Path.API_TOKENS, Action.CREATE))
     def create_api_token(self, info: strawberry.Info, user_id: strawberry.ID,

@@ -33,6 +33,15 @@ class CompanyType:
     fiscal_year_start_month: strawberry.auto
     time_zone: strawberry.auto
     language: strawberry.auto
+    trade_name: strawberry.auto
+    address: strawberry.auto
+    phone: strawberry.auto
+    email: strawberry.auto
+    website: strawberry.auto
+
+    @strawberry_django.field(only=["logo_content_type"])
+    def has_logo(self) -> bool:
+        return bool(self.logo_content_type)
 
     @strawberry_django.field(only=["id"])
     def branches(self) -> list[BranchType]:
