@@ -10,8 +10,9 @@ ITBMS rate, amount), the subtotal, ITBMS by rate, the total, the total in Spanis
 the payment terms and notes. A draft carries a ``BORRADOR`` watermark (it has no legal
 number yet), a voided or cancelled document ``ANULADA``.
 
-The company has no logo field yet (``tenancy.Company``): the header shows the company's
-name block; :func:`invoice_pdf_context` takes a ``logo_url`` for when it does.
+The header carries the company's logo (kept in ``tenancy.Company``, embedded as a data
+URI) and its trade name, address and contact; the head office's address stands in when
+the company has none of its own.
 
 Labels are translated in the company's language (default Spanish), under the message
 context ``sales pdf``."""
@@ -35,6 +36,7 @@ from cuadra.sales.selectors import DEAD_STATES, POSTED_STATES
 from cuadra.sales.totals import totals_by_rate
 from cuadra.sales.words import CURRENCIES, amount_in_words_es
 from cuadra.tenancy.models import Branch
+from cuadra.tenancy.selectors import company_logo_data_uri
 
 HEAD_OFFICE = "0000"
 
@@ -69,17 +71,29 @@ class Party:
     address_lines: list[str]
     email: str = ""
     phone: str = ""
+    trade_name: str = ""
+    website: str = ""
+    logo_url: str = ""
 
 
-def issuer_block(company) -> Party:
+def _issuer_address(company) -> str:
+    if company.address:
+        return company.address
     branch = (Branch.objects.filter(company=company, code=HEAD_OFFICE).first()
               or Branch.objects.filter(company=company).exclude(address="")
               .order_by("code").first())
+    return branch.address if branch else ""
+
+
+def issuer_block(company) -> Party:
     tax_id = company.legal_id
     if tax_id and company.legal_id_dv:
         tax_id = f"{tax_id} DV {company.legal_id_dv}"
-    return Party(name=company.name, tax_id=tax_id,
-                 address_lines=[branch.address] if branch and branch.address else [])
+    address = _issuer_address(company)
+    return Party(name=company.name, tax_id=tax_id, address_lines=[address] if address else [],
+                 email=company.email, phone=company.phone, website=company.website,
+                 trade_name=company.trade_name if company.trade_name != company.name else "",
+                 logo_url=company_logo_data_uri(company=company))
 
 
 def _address_lines(address: Address | None) -> list[str]:
@@ -151,7 +165,7 @@ def _rates(lines) -> list[dict]:
     return out
 
 
-def invoice_pdf_context(*, company, invoice, logo_url: str = "") -> dict:
+def invoice_pdf_context(*, company, invoice) -> dict:
     document = invoice
     client = document.client
     lines = _lines(document)
@@ -171,7 +185,7 @@ def invoice_pdf_context(*, company, invoice, logo_url: str = "") -> dict:
         "total_in_words": (amount_in_words_es(document.total, currency)
                            if currency in CURRENCIES else ""),
         "terms": _terms(document, client), "notes": document.notes,
-        "watermark": watermark(document), "logo_url": logo_url,
+        "watermark": watermark(document),
     }
 
 

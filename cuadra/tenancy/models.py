@@ -35,6 +35,17 @@ class Company(BaseModel):
     time_zone = models.CharField(_("time zone"), max_length=64, default="America/Panama")
     language = models.CharField(_("language"), max_length=8, default="es")
     is_active = models.BooleanField(default=True)
+    # What the company prints on its documents (invoice PDF, statements); the head office
+    # branch's address is the fallback when ``address`` is blank.
+    trade_name = models.CharField(_("trade name"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.CharField(_("website"), max_length=200, blank=True)
+    # The logo is kept in the row, not on a disk: it is small (capped at upload), it
+    # follows the company through backups and every worker renders PDFs from it.
+    logo = models.BinaryField(_("logo"), blank=True, default=b"", editable=True)
+    logo_content_type = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["code"]

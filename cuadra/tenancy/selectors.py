@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from cuadra.core.errors import NotFound
 from cuadra.tenancy.models import Branch, Company
 
@@ -23,3 +25,11 @@ def branch_get(*, company: Company, code: str) -> Branch:
         return Branch.objects.get(company=company, code=code)
     except Branch.DoesNotExist as exc:
         raise NotFound(f"No branch {code} in {company.code}.", field="branchCode") from exc
+
+
+def company_logo_data_uri(*, company: Company) -> str:
+    """The logo as a data: URI, so a PDF renders it without a file server; '' if none."""
+    logo = bytes(company.logo or b"")
+    if not logo:
+        return ""
+    return f"data:{company.logo_content_type};base64,{base64.b64encode(logo).decode()}"

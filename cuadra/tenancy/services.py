@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 
 from cuadra.core.audit import audit_create, audit_update, snapshot
@@ -71,6 +73,29 @@ def company_create(*, organization: Organization, code: str, name: str, actor=No
     return company
 
 
+PROFILE_FIELDS = ("trade_name", "address", "phone", "email", "website")
+LOGO_TYPES = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
+LOGO_MAX_BYTES = 512 * 1024
+
+
+def _validate_profile(errors: ErrorCollector, changes: dict) -> None:
+    email = (changes.get("email") or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.add("email", "Enter a valid e-mail address.")
+    for field in PROFILE_FIELDS:
+        limit = Company._meta.get_field(field).max_length
+        if len(changes.get(field) or "") > limit:
+            errors.add(_camel(field), f"At most {limit} characters.")
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
 @transaction.atomic
 def company_update(*, company: Company, actor, **changes) -> Company:
     locked = Company.objects.select_for_update().get(pk=company.pk)
@@ -80,12 +105,40 @@ def company_update(*, company: Company, actor, **changes) -> Company:
         "base_currency")}
     errors = ErrorCollector()
     _validate_company(errors, exclude_pk=locked.pk, **values)
+    _validate_profile(errors, changes)
     errors.raise_if_any()
+    changes = {k: v.strip() if isinstance(v, str) else v for k, v in changes.items()}
     for key, value in changes.items():
         setattr(locked, key, value)
     locked.save()
     audit_update(actor=actor, company_id=locked.pk, obj=locked, before=before,
                  operation="company_update")
+    return locked
+
+
+@transaction.atomic
+def company_logo_set(*, company: Company, actor, content: bytes, content_type: str) -> Company:
+    """Store the logo printed on the company's documents. PNG or JPEG up to 512 KB; the
+    type is checked against the file's own signature, not only the name it came with.
+    Empty ``content`` removes the logo."""
+    errors = ErrorCollector()
+    if content:
+        signature = LOGO_TYPES.get(content_type)
+        if signature is None:
+            errors.add("logo", "The logo must be a PNG or JPEG image.")
+        elif not content.startswith(signature):
+            errors.add("logo", f"The file is not a {content_type.split('/')[1].upper()} "
+                               "image.")
+        elif len(content) > LOGO_MAX_BYTES:
+            errors.add("logo", "The logo must be at most 512 KB.")
+    errors.raise_if_any()
+    locked = Company.objects.select_for_update().get(pk=company.pk)
+    before = snapshot(locked)
+    locked.logo = content or b""
+    locked.logo_content_type = content_type if content else ""
+    locked.save(update_fields=["logo", "logo_content_type", "updated_at"])
+    audit_update(actor=actor, company_id=locked.pk, obj=locked, before=before,
+                 operation="company_logo_set")
     return locked
 
 

@@ -152,3 +152,20 @@ def test_number_formats():
     assert plain(D("12.9"), 2) == "12.90"
     assert plain(D("1200"), 2) == "1,200.00"
     assert plain(D("-0.5")) == "-0.5"
+
+
+def test_pdf_header_carries_the_company_profile_and_logo(demo, owner, issued):
+    from cuadra.tenancy import services as tenancy
+    from tests.tenancy.test_services import PNG
+
+    tenancy.company_update(company=demo, actor=owner, trade_name="Demo Store",
+                           address="Calle 50, Obarrio", phone="+507 223-0000",
+                           email="hola@demo.pa")
+    tenancy.company_logo_set(company=demo, actor=owner, content=PNG, content_type="image/png")
+    demo.refresh_from_db()
+    data = sales_invoice_pdf(company=demo, invoice=issued)
+    text = flat(pdf_text(data))
+    assert "Demo Store" in text and "Calle 50, Obarrio" in text
+    assert "+507 223-0000 · hola@demo.pa" in text
+    images = [image for page in PdfReader(io.BytesIO(data)).pages for image in page.images]
+    assert len(images) == 1

@@ -183,3 +183,68 @@ def test_branch_codes_are_four_characters_and_unique_per_company(org):
         "0000", "0001"]
     assert list(Branch.objects.filter(company=other).values_list("code", flat=True)) == [
         "0000"]
+
+
+# --- what the company prints on its documents ----------------------------------------------
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00"
+       b"\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00"
+       b"\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+@pytest.fixture
+def acme(org):
+    return services.company_create(organization=org, code="ACME", name="Acme, S.A.")
+
+
+def test_company_update_stores_the_profile_trimmed_and_audited(acme):
+    services.company_update(company=acme, actor=None, trade_name=" Acme Store ",
+                            address="Calle 50, Obarrio", phone="+507 264-0000",
+                            email="ventas@acme.pa", website="acme.pa")
+    acme.refresh_from_db()
+    assert (acme.trade_name, acme.address, acme.phone, acme.email, acme.website) == (
+        "Acme Store", "Calle 50, Obarrio", "+507 264-0000", "ventas@acme.pa", "acme.pa")
+    row = AuditLog.objects.filter(operation="company_update", company_id=acme.pk).get()
+    assert row.changes["trade_name"] == ["", "Acme Store"]
+
+
+def test_company_update_refuses_a_bad_email_and_writes_nothing(acme):
+    before = row_counts(exclude=())
+    with pytest.raises(ValidationError) as exc:
+        services.company_update(company=acme, actor=None, email="no-at-sign",
+                                phone="1" * 41)
+    assert sorted(_fields(exc.value)) == ["email", "phone"]
+    assert row_counts(exclude=()) == before
+    acme.refresh_from_db()
+    assert (acme.email, acme.phone) == ("", "")
+
+
+def test_company_logo_is_kept_in_the_row_and_audited_by_digest(acme):
+    import hashlib
+
+    from cuadra.tenancy.selectors import company_logo_data_uri
+
+    services.company_logo_set(company=acme, actor=None, content=PNG, content_type="image/png")
+    acme.refresh_from_db()
+    assert bytes(acme.logo) == PNG and acme.logo_content_type == "image/png"
+    assert company_logo_data_uri(company=acme).startswith("data:image/png;base64,iVBORw0KGgo")
+    row = AuditLog.objects.filter(operation="company_logo_set").get()
+    assert row.changes["logo"] == ["", f"sha256:{hashlib.sha256(PNG).hexdigest()}"]
+    services.company_logo_set(company=acme, actor=None, content=b"", content_type="")
+    acme.refresh_from_db()
+    assert bytes(acme.logo) == b"" and company_logo_data_uri(company=acme) == ""
+
+
+@pytest.mark.parametrize(("content", "content_type", "message"), [
+    (b"GIF89a....", "image/gif", "The logo must be a PNG or JPEG image."),
+    (b"<svg/>", "image/png", "The file is not a PNG image."),
+    (b"\xff\xd8\xff" + b"0" * (512 * 1024), "image/jpeg", "The logo must be at most 512 KB."),
+])
+def test_company_logo_refuses_what_is_not_a_small_png_or_jpeg(acme, content, content_type,
+                                                              message):
+    with pytest.raises(ValidationError) as exc:
+        services.company_logo_set(company=acme, actor=None, content=content,
+                                  content_type=content_type)
+    assert [(e.field, e.message) for e in exc.value.errors] == [("logo", message)]
+    acme.refresh_from_db()
+    assert bytes(acme.logo) == b"" and acme.logo_content_type == ""

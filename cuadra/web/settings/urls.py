@@ -3,6 +3,8 @@ from django.urls import path
 from cuadra.web.settings import views
 
 urlpatterns = [
+    path("settings/company/", views.company_profile, name="settings_company"),
+    path("settings/company/logo/", views.company_logo, name="settings_company_logo"),
     path("settings/documents/", views.documents, name="settings_documents"),
     path("settings/documents/approvals/", views.approval_config_create,
          name="settings_approval_create"),

@@ -21,6 +21,8 @@ from cuadra.sequences import selectors as sequences_selectors
 from cuadra.sequences import services as sequences
 from cuadra.sequences.enums import ResetStrategy
 from cuadra.sequences.selectors import sequence_preview
+from cuadra.tenancy import services as tenancy
+from cuadra.tenancy.selectors import company_logo_data_uri
 from cuadra.web.actions import field_errors, perform, require
 
 
@@ -147,3 +149,59 @@ def workflow_preset_set(request):
     else:
         messages.success(request, _("Workflow saved."))
     return redirect("web:settings_documents")
+
+
+# --- Configuración → Empresa ---------------------------------------------------------------
+
+PROFILE_FIELDS = ("trade_name", "address", "phone", "email", "website")
+
+
+def _company_page(request, *, errors=None, values=None, status=200):
+    company = request.active_company
+    require(request, Path.SETTINGS, Action.VIEW)
+    return render(request, "web/settings/company.html", {
+        "current_section": "settings", "company": company,
+        "values": values or {f: getattr(company, f) for f in PROFILE_FIELDS},
+        "errors": errors or {},
+        "logo_url": company_logo_data_uri(company=company),
+        "can_edit": has_perm(user=request.user, company=company, path=Path.SETTINGS,
+                             action=Action.UPDATE),
+    }, status=status)
+
+
+@login_required
+def company_profile(request):
+    if request.method != "POST":
+        return _company_page(request)
+    values = {f: request.POST.get(f, "") for f in PROFILE_FIELDS}
+    _result, error = perform(
+        request, operation="web_company_update", path=Path.SETTINGS, action=Action.UPDATE,
+        write=lambda: tenancy.company_update(company=request.active_company,
+                                             actor=request.user, **values))
+    if error:
+        return _company_page(request, errors=field_errors(error), values=values, status=400)
+    messages.success(request, _("Company details saved."))
+    return redirect("web:settings_company")
+
+
+@login_required
+@require_POST
+def company_logo(request):
+    upload = request.FILES.get("logo")
+    if request.POST.get("remove"):
+        content, content_type = b"", ""
+    elif upload is None:
+        messages.error(request, _("Choose an image file."))
+        return redirect("web:settings_company")
+    else:
+        content, content_type = upload.read(), upload.content_type or ""
+    _result, error = perform(
+        request, operation="web_company_logo_set", path=Path.SETTINGS, action=Action.UPDATE,
+        write=lambda: tenancy.company_logo_set(company=request.active_company,
+                                               actor=request.user, content=content,
+                                               content_type=content_type))
+    if error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Logo saved.") if content else _("Logo removed."))
+    return redirect("web:settings_company")
