@@ -84,6 +84,22 @@ def _requisition(ctx, date: dt.date):
     return req
 
 
+def _waiting_requisition(ctx, today: dt.date) -> None:
+    """Today's restock, over the owner's $500 threshold and not decided yet: what the
+    owner finds in the approvals inbox and in the home page's count."""
+    company, requester = ctx["company"], ctx["requester"]
+    lines = []
+    for item in ctx["items"][:2]:
+        price = item.cost if item.cost > 0 else Decimal("12.00")
+        # each line about $300: the requisition is over the $500 threshold
+        quantity = max(40, -(-Decimal(300) // price))
+        lines.append({"item": item.pk, "quantity": str(quantity), "estimated_price": str(price),
+                      "needed_by": (today + dt.timedelta(days=10)).isoformat()})
+    req = services.purchase_requisition_create(company=company, actor=requester, date=today,
+                                               lines=lines, notes="Reposición de temporada")
+    services.purchase_requisition_submit(company=company, actor=requester, requisition=req)
+
+
 def _order_receive_invoice(ctx, req, date: dt.date) -> None:
     rng, company, actor, keys = ctx["rng"], ctx["company"], ctx["requester"], ctx["keys"]
     supplier = rng.choice(ctx["suppliers"])
@@ -169,5 +185,6 @@ def load(*, company, actor, today: dt.date | None = None) -> int:
         if week % 4 == 0:
             _expenses(ctx, date + dt.timedelta(days=1), week // 4)
     _pay(ctx, today)
+    _waiting_requisition(ctx, today)
     return SupplierInvoice.objects.filter(company=company,
                                           issue_key__startswith="demo-purchasing:").count()

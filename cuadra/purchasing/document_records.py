@@ -3,7 +3,8 @@
 Found and imported by ``cuadra.documents.apps`` (``autodiscover_modules``). Supplier
 invoices carry the payment state purchasing's payment tracking wrote
 (``purchasing.balances``), never recomputed here; a payment links to the invoices it was
-allocated to (released allocations of a failed payment as ``INVOICE_PAYMENT_REVERSED``).
+allocated to (released allocations of a failed payment as ``INVOICE_PAYMENT_REVERSED``);
+expenses on credit likewise (``EXPENSE_PAYMENT``), with their own payment state.
 """
 
 from __future__ import annotations
@@ -20,9 +21,8 @@ from cuadra.purchasing.enums import (
     PAYMENT_TYPE,
     RECEIPT_TYPE,
     REQUISITION_TYPE,
-    ExpensePayment,
 )
-from cuadra.purchasing.models import SupplierInvoice
+from cuadra.purchasing.models import Expense, SupplierInvoice
 
 ZERO = Decimal(0)
 POSTED = ("issued", "entry_audit", "final")
@@ -90,26 +90,30 @@ def describe_payment(payment) -> RecordValues:
     status = str(payment.status)
     invoices = SupplierInvoice._base_manager.filter(
         pk__in=payment.allocations.values("invoice_id")).order_by("id")
+    expenses = Expense._base_manager.filter(
+        pk__in=payment.allocations.values("expense_id")).order_by("id")
     return RecordValues(
         number=payment.number, kind="SUPPLIER_PAYMENT", status=status,
         document_date=payment.date, document_created_at=payment.created_at,
         creator_id=payment.created_by_id, owner_id=payment.created_by_id,
         currency=payment.currency, amount=payment.amount,
         paid_amount=payment.amount if status == "SUCCEEDED" else ZERO,
-        payment_result=status, notes=payment.reference, related=list(invoices),
-        **_supplier(payment.supplier))
+        payment_result=status, notes=payment.reference,
+        related=[*invoices, *expenses], **_supplier(payment.supplier))
 
 
 def describe_expense(expense) -> RecordValues:
-    on_credit = expense.payment_method == ExpensePayment.CREDIT
     posted = expense.status in POSTED
-    paid = expense.total if posted and not on_credit else ZERO
-    state = ("UNPAID" if on_credit else "PAID") if posted else ""
+    links = []
+    for allocation in expense.allocations.order_by("id"):
+        role = "EXPENSE_PAYMENT_REVERSED" if allocation.released_at else "EXPENSE_PAYMENT"
+        links.append(Link(expense, (PAYMENT_TYPE, allocation.payment_id), role))
     return RecordValues(**_common(expense, "EXPENSE", creator_id=expense.created_by_id,
                                   owner_id=expense.created_by_id, currency=expense.currency,
                                   amount=expense.total, tax=expense.tax_amount,
-                                  payment_state=state, paid_amount=paid,
-                                  **_supplier(expense.supplier)))
+                                  payment_state=str(expense.payment_state) if posted else "",
+                                  paid_amount=expense.amount_paid if posted else ZERO,
+                                  **_supplier(expense.supplier)), links=links)
 
 
 def register() -> None:

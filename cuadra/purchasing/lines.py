@@ -98,8 +98,16 @@ def item_and_unit(company, data, errors, path):
         errors.add(f"{path}.item", "No such item in this company.")
         return None, None, False
     unit = row(ItemUnit, company, data.get("unit"))
-    if unit is False or (unit and (item is None or unit.item_id != item.pk)):
-        errors.add(f"{path}.unit", "No such unit level for this item.")
+    if unit is False:
+        errors.add(f"{path}.unit", "No such unit in this company.")
+        return item, None, False
+    if unit and item is None:
+        errors.add(f"{path}.unit", "A free-text line has no item unit levels; name its "
+                                   "unit in words instead.")
+        return item, None, False
+    if unit and unit.item_id != item.pk:
+        errors.add(f"{path}.unit", f"Unit {unit.code} is not a unit level of item "
+                                   f"{item.sku}: choose one of its units.")
         return item, None, False
     if item is not None and unit is None:
         unit = ItemUnit.objects.filter(company=company, item=item, lower=None).first()

@@ -136,6 +136,8 @@ class PurchaseRequisitionLine(TenantModel):
     line_no = models.PositiveIntegerField()
     item = _fk("catalog.Item")
     unit = _fk("catalog.ItemUnit")
+    unit_name = models.CharField(max_length=30, blank=True,
+                                 help_text="A free-text line's own unit (no item levels)")
     description = models.CharField(max_length=500)
     quantity = QuantityField()
     estimated_price = MoneyField(default=0)
@@ -334,8 +336,10 @@ class SupplierCreditLine(PurchaseLine):
 # --- payments ------------------------------------------------------------------------------
 
 class SupplierPayment(LifecycleDocument):
-    """Money paid to a supplier, allocated to one or several of its invoices; what is not
-    allocated is unapplied credit. Posted (the treasury transaction) when it succeeds."""
+    """Money paid to a supplier, allocated to one or several of its invoices and expenses
+    on credit; what is neither allocated nor refunded is unapplied credit (usable on later
+    documents, or refunded by the supplier). Posted (the treasury transaction) when it
+    succeeds."""
 
     document_type = PAYMENT_TYPE
     status = models.CharField(max_length=32, db_index=True, choices=PAYMENT_STATUS_CHOICES)
@@ -350,6 +354,7 @@ class SupplierPayment(LifecycleDocument):
                                 help_text="The CASH or BANK account credited")
     reference = models.CharField(max_length=100, blank=True)
     allocated = MoneyField(default=0)
+    refunded = MoneyField(default=0, help_text="Unapplied credit the supplier paid back")
     journal_entry = _fk("ledger.JournalEntry")
     created_by = _user_fk()
     idempotency_key = models.CharField(max_length=100, blank=True)
@@ -365,7 +370,7 @@ class SupplierPayment(LifecycleDocument):
 
     @property
     def unapplied(self):
-        return self.amount - self.allocated
+        return self.amount - self.allocated - self.refunded
 
     def lifecycle_amount(self):
         return self.amount
@@ -375,16 +380,45 @@ class SupplierPayment(LifecycleDocument):
 
 
 class SupplierPaymentAllocation(TenantModel):
+    """Part of a payment applied to one supplier invoice or one expense on credit."""
+
     payment = models.ForeignKey(SupplierPayment, on_delete=models.PROTECT,
                                 related_name="allocations")
-    invoice = models.ForeignKey(SupplierInvoice, on_delete=models.PROTECT,
+    invoice = models.ForeignKey(SupplierInvoice, null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="allocations")
+    expense = models.ForeignKey("Expense", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="allocations")
     amount = MoneyField()
-    released_at = models.DateTimeField(null=True, blank=True,
-                                       help_text="Set when the payment failed")
+    released_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="Set when the payment failed or a credit note freed the amount")
 
     class Meta:
         ordering = ["payment", "id"]
+        constraints = [models.CheckConstraint(
+            condition=(Q(invoice__isnull=False, expense__isnull=True)
+                       | Q(invoice__isnull=True, expense__isnull=False)),
+            name="supplierpaymentallocation_one_target")]
+
+
+class SupplierPaymentRefund(TenantModel):
+    """The supplier paid back part of a payment's unapplied credit (e.g. what a credit
+    note on a paid invoice freed): debit the cash/bank account, credit PAYABLE."""
+
+    payment = models.ForeignKey(SupplierPayment, on_delete=models.PROTECT,
+                                related_name="refunds")
+    date = models.DateField()
+    amount = MoneyField()
+    account = models.ForeignKey("ledger.Account", on_delete=models.PROTECT, related_name="+",
+                                help_text="The CASH or BANK account debited")
+    reference = models.CharField(max_length=100, blank=True)
+    journal_entry = _fk("ledger.JournalEntry")
+    created_by = _user_fk()
+    idempotency_key = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["payment", "id"]
+        constraints = _key_unique("supplierpaymentrefund", "idempotency_key")
 
 
 # --- expenses -------------------------------------------------------------------------------
@@ -410,6 +444,10 @@ class Expense(LifecycleDocument):
     payment_account = _fk("ledger.Account", help_text="Paid at once: the CASH/BANK account")
     receipt_file = models.ForeignKey(StoredFile, null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="expenses")
+    amount_paid = MoneyField(default=0, help_text="On credit: supplier payments allocated")
+    amount_due = MoneyField(default=0, help_text="On credit and posted: what is still owed")
+    payment_state = models.CharField(max_length=8, choices=PaymentState.choices,
+                                     default=PaymentState.UNPAID)
     journal_entry = _fk("ledger.JournalEntry")
     created_by = _user_fk()
     issue_key = models.CharField(max_length=100, blank=True)

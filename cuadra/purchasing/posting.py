@@ -46,7 +46,12 @@ from cuadra.inventory.selectors import warehouse_default
 from cuadra.ledger.enums import AccountRole, JournalKind
 from cuadra.ledger.models import Account, Journal, JournalEntry
 from cuadra.ledger.services import journal_entry_post, journal_entry_reverse
-from cuadra.purchasing.balances import invoice_balance_apply, lock_invoices
+from cuadra.purchasing.balances import (
+    expense_balance_apply,
+    invoice_balance_apply,
+    lock_expenses,
+    lock_invoices,
+)
 from cuadra.purchasing.enums import (
     CREDIT_TYPE,
     EXPENSE_TYPE,
@@ -62,6 +67,7 @@ from cuadra.purchasing.models import (
     SupplierCredit,
     SupplierInvoice,
     SupplierPayment,
+    SupplierPaymentAllocation,
 )
 from cuadra.purchasing.workflows import ALLOCATION
 
@@ -397,7 +403,12 @@ def _post(ctx: lifecycle.EffectContext) -> None:
     document.save(update_fields=["journal_entry", "updated_at"])
     if isinstance(document, SupplierCredit) and document.invoice_id:
         invoice = lock_invoices([document.invoice_id])[document.invoice_id]
+        excess = document.total - invoice.amount_due
+        if excess > 0:
+            _free_allocations(invoice, excess)
         invoice_balance_apply(invoice, credited=document.total)
+    elif isinstance(document, Expense):
+        expense_balance_apply(lock_expenses([document.pk])[document.pk], posted=True)
 
 
 def _reverse(ctx: lifecycle.EffectContext) -> None:
@@ -412,21 +423,73 @@ def _reverse(ctx: lifecycle.EffectContext) -> None:
     if isinstance(document, SupplierCredit) and document.invoice_id:
         invoice = lock_invoices([document.invoice_id])[document.invoice_id]
         invoice_balance_apply(invoice, credited=-document.total)
+    elif isinstance(document, Expense):
+        expense_balance_apply(lock_expenses([document.pk])[document.pk], posted=False)
+
+
+def _free_allocations(invoice: SupplierInvoice, excess: Decimal) -> None:
+    """A credit note credits more than a (partly) paid invoice still owes: the excess
+    is taken off the invoice's newest live allocations, which become (or leave behind) a
+    smaller live allocation; the freed money is its payment's unapplied credit again,
+    usable on later documents or refunded by the supplier (Odoo's outstanding credit).
+    Payments are locked in primary-key order before any row changes."""
+    from django.utils import timezone
+
+    live = list(invoice.allocations.filter(released_at=None).order_by("-pk"))
+    payments = {p.pk: p for p in SupplierPayment._base_manager.select_for_update()
+                .filter(pk__in=sorted({a.payment_id for a in live})).order_by("pk")}
+    now = timezone.now()
+    for alloc in live:
+        if excess <= 0:
+            break
+        freed = min(excess, alloc.amount)
+        alloc.released_at = now
+        alloc.save(update_fields=["released_at", "updated_at"])
+        if freed < alloc.amount:
+            SupplierPaymentAllocation.objects.create(
+                company_id=alloc.company_id, payment_id=alloc.payment_id,
+                invoice_id=invoice.pk, amount=alloc.amount - freed)
+        payment = payments[alloc.payment_id]
+        payment.allocated -= freed
+        SupplierPayment._base_manager.filter(pk=payment.pk).update(
+            allocated=payment.allocated, updated_at=now)
+        invoice_balance_apply(invoice, paid=-freed)
+        excess -= freed
 
 
 def _release_allocations(ctx: lifecycle.EffectContext) -> None:
     """A failed payment pays nothing: its live allocations are released and the
-    invoices owe those amounts again."""
+    invoices and expenses owe those amounts again."""
     from django.utils import timezone
 
     payment = ctx.document
-    live = list(payment.allocations.filter(released_at=None).order_by("invoice_id", "pk"))
-    invoices = lock_invoices(a.invoice_id for a in live)
+    live = list(payment.allocations.filter(released_at=None).order_by("pk"))
+    invoices = lock_invoices(a.invoice_id for a in live if a.invoice_id)
+    expenses = lock_expenses(a.expense_id for a in live if a.expense_id)
     now = timezone.now()
     for alloc in live:
-        invoice_balance_apply(invoices[alloc.invoice_id], paid=-alloc.amount)
+        if alloc.invoice_id:
+            invoice_balance_apply(invoices[alloc.invoice_id], paid=-alloc.amount)
+        else:
+            expense_balance_apply(expenses[alloc.expense_id], paid=-alloc.amount)
     payment.allocations.filter(pk__in=[a.pk for a in live]).update(released_at=now,
                                                                   updated_at=now)
     SupplierPayment._base_manager.filter(pk=payment.pk).update(allocated=ZERO)
 
 
+def refund_post(refund, *, actor) -> JournalEntry:
+    """A supplier's refund of unapplied credit: debit the cash/bank account, credit
+    PAYABLE (partner: the supplier), on the account's CASH or BANK journal."""
+    payment = refund.payment
+    payable = role_account(refund.company, AccountRole.PAYABLE, "payable")
+    label = f"{payment.supplier.code} {payment.number} refund"
+    kind = JournalKind.CASH if refund.account.role == AccountRole.CASH else JournalKind.BANK
+    return journal_entry_post(
+        company=refund.company, actor=actor, journal=_journal(refund.company, kind).pk,
+        date=refund.date, currency=payment.currency, reference=payment.number,
+        memo=f"{PAYMENT_TYPE} {payment.number} refund {payment.supplier.code}",
+        source_type=PAYMENT_TYPE, source_id=str(payment.pk),
+        lines=[{"account": refund.account_id, "debit": refund.amount, "label": label},
+               {"account": payable.pk, "credit": refund.amount, "label": label,
+                "partner": payment.supplier.code}],
+        idempotency_key=f"{PAYMENT_TYPE}:{payment.pk}:refund:{refund.pk}")

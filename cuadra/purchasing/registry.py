@@ -82,6 +82,10 @@ def register() -> None:
                              name="purchasing.credited_invoice")
     lifecycle.register_guard(RECEIPT_TYPE, "void", _refuse_voiding_invoiced_receipt,
                              name="purchasing.invoiced_receipt")
+    lifecycle.register_guard(EXPENSE_TYPE, None, _refuse_unposting_paid_expense,
+                             name="purchasing.paid_expense")
+    lifecycle.register_guard(PAYMENT_TYPE, "fail", _refuse_failing_refunded,
+                             name="purchasing.refunded_payment")
     register_approvable(REQUISITION_TYPE, model=PurchaseRequisition, submit_action="submit",
                         guarded_action="release", reject_action="reject",
                         path=Path.PURCHASE_REQUISITIONS)
@@ -103,6 +107,19 @@ def _refuse_unposting_credited_or_paid(ctx: lifecycle.GuardContext) -> None:
     if invoice.allocations.filter(released_at=None).exists():
         raise InvalidTransition("Payments are allocated to the invoice; fail or reallocate "
                                 "them first.", field="action")
+
+
+def _refuse_unposting_paid_expense(ctx: lifecycle.GuardContext) -> None:
+    if LEDGER in ctx.transition.compensates and \
+            ctx.document.allocations.filter(released_at=None).exists():
+        raise InvalidTransition("Payments are allocated to the expense; fail them first.",
+                                field="action")
+
+
+def _refuse_failing_refunded(ctx: lifecycle.GuardContext) -> None:
+    if ctx.document.refunds.exists():
+        raise InvalidTransition("The supplier refunded part of this payment; it is no "
+                                "longer failed.", field="action")
 
 
 def _refuse_voiding_invoiced_receipt(ctx: lifecycle.GuardContext) -> None:

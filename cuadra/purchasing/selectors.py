@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 
 from cuadra.core.errors import NotFound
+from cuadra.core.money import DecimalSum
 from cuadra.documents.presets import CANCELLED, VOIDED
 from cuadra.purchasing import models as m
 from cuadra.purchasing.enums import PaymentStatus
@@ -218,9 +219,10 @@ def _bucket(due: dt.date | None, as_of: dt.date) -> str:
 def payables_aging(*, company, as_of: dt.date) -> list[AgingRow]:
     """What the company owes each supplier on ``as_of``, by days past due: posted invoices
     less their posted related credits and the allocations of succeeded payments, all dated
-    on or before ``as_of``; free credits, unapplied payment amounts (negative) and expenses
-    on credit. The grand total equals the PAYABLE accounts' balance on that date, since
-    these are exactly the documents that post to them."""
+    on or before ``as_of``; free credits, unapplied payment amounts less what the supplier
+    refunded (negative) and expenses on credit less their allocations. The grand total
+    equals the PAYABLE accounts' balance on that date, since these are exactly the
+    documents that post to them."""
     rows: dict[int, AgingRow] = {}
 
     def add(supplier, due, amount):
@@ -240,23 +242,27 @@ def payables_aging(*, company, as_of: dt.date) -> list[AgingRow]:
             related[credit.invoice_id] += credit.total
         else:
             add(credit.supplier, credit.date, -credit.total)
-    paid: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    paid: dict[tuple[str, int], Decimal] = defaultdict(lambda: ZERO)
     payments = m.SupplierPayment.objects.filter(
         company=company, status=PaymentStatus.SUCCEEDED, date__lte=as_of
     ).select_related("supplier")
     for payment in payments:
         applied = ZERO
         for alloc in payment.allocations.filter(released_at=None):
-            paid[alloc.invoice_id] += alloc.amount
+            target = ("invoice", alloc.invoice_id) if alloc.invoice_id else \
+                ("expense", alloc.expense_id)
+            paid[target] += alloc.amount
             applied += alloc.amount
-        add(payment.supplier, payment.date, -(payment.amount - applied))
+        refunded = (payment.refunds.filter(date__lte=as_of)
+                    .aggregate(s=DecimalSum("amount"))["s"] or ZERO)
+        add(payment.supplier, payment.date, -(payment.amount - applied - refunded))
     for invoice in invoices:
         add(invoice.supplier, invoice.due_date,
-            invoice.total - related[invoice.pk] - paid[invoice.pk])
+            invoice.total - related[invoice.pk] - paid["invoice", invoice.pk])
     for expense in m.Expense.objects.filter(company=company, status__in=POSTED_STATES,
                                             payment_method="CREDIT", date__lte=as_of
                                             ).select_related("supplier"):
-        add(expense.supplier, expense.date, expense.total)
+        add(expense.supplier, expense.date, expense.total - paid["expense", expense.pk])
     return sorted(rows.values(), key=lambda r: r.supplier_code)
 
 

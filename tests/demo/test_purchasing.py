@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from cuadra.approvals.models import ApprovalRequest, ApprovalStep
+from cuadra.approvals.selectors import pending_approvals_for
 from cuadra.demo import approvals as demo_approvals
 from cuadra.demo import catalog as demo_catalog
 from cuadra.demo import contacts as demo_contacts
@@ -38,9 +39,14 @@ def test_a_year_of_purchasing_is_issued_posted_once(demo, platform):
     requisitions = PurchaseRequisition.objects.filter(company=demo)
     invoices = SupplierInvoice.objects.filter(company=demo)
     orders = PurchaseOrder.objects.filter(company=demo)
-    assert requisitions.count() == WEEKS_REQ
+    assert requisitions.count() == WEEKS_REQ + 1
     states = sorted(set(requisitions.values_list("status", flat=True)))
-    assert states == ["cancelled", "released"]
+    assert states == ["cancelled", "released", "submitted"]
+    # today's restock waits in the owner's inbox
+    waiting = requisitions.get(status="submitted")
+    assert waiting.date == TODAY
+    assert [d.step.request.document_id for d in pending_approvals_for(company=demo,
+                                                         user=platform.owner)] == [waiting.pk]
     rejected = ApprovalRequest.objects.filter(company=demo, status="REJECTED").count()
     assert rejected == requisitions.filter(status="cancelled").count() > 0
     assert ApprovalStep.objects.filter(company=demo, escalated_at__isnull=False).count() == 2

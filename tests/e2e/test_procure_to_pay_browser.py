@@ -49,7 +49,7 @@ def test_requisition_over_500_approved_then_ordered_received_invoiced(live_db, p
     assert page.text_content("[data-field='total']") == "800.00"
     page.click("#req-submit")
     page.wait_for_selector("#req-convert")
-    assert page.text_content("[data-field='status']") == "submitted"
+    assert page.text_content("[data-field='status']") == "Enviada"
     requisition = PurchaseRequisition.objects.get(company=demo)
     assert requisition.number == page.text_content("#doc-number")
     page.context.clear_cookies()
@@ -75,7 +75,7 @@ def test_requisition_over_500_approved_then_ordered_received_invoiced(live_db, p
     assert page.text_content("[data-field='total']") == "856.00"
     page.click("#order-issue")
     page.wait_for_selector("#order-receive")
-    assert page.text_content("[data-field='status']") == "issued"
+    assert page.text_content("[data-field='status']") == "Emitida"
     assert page.text_content("#doc-number").startswith("OC-")
     page.click("#order-receive")
     page.wait_for_selector("#order-receipts")
@@ -86,7 +86,7 @@ def test_requisition_over_500_approved_then_ordered_received_invoiced(live_db, p
     assert page.locator("#match-ok").count() == 1
     page.click("#invoice-issue")
     page.wait_for_selector("[data-field='amount-due']")
-    assert page.text_content("[data-field='status']") == "issued"
+    assert page.text_content("[data-field='status']") == "Emitida"
     assert page.text_content("[data-field='amount-due']") == "856.00"
     invoice = SupplierInvoice.objects.get(company=demo)
     assert (invoice.status, invoice.amount_due, invoice.supplier_number) == (

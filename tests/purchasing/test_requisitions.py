@@ -62,9 +62,10 @@ def test_unapproved_conversion_refused_then_approved_converts_per_supplier(
                                               requisition=requisition, lines=rows)
     assert exc.value.code == "APPROVAL_REQUIRED"
     assert row_counts() == before
-    # nobody approves their own requisition
+    # nobody approves their own requisition, and the refusal writes nothing
     with pytest.raises(PermissionDenied):
         approval_approve(company=demo, actor=compras, document=requisition)
+    assert row_counts() == before
     approval_approve(company=demo, actor=owner, document=requisition)
     orders = services.purchase_requisition_convert(company=demo, actor=compras,
                                                    requisition=requisition, lines=rows,
@@ -137,3 +138,42 @@ def test_cancelling_a_submitted_requisition_voids_its_approval(demo, compras, po
         services.purchase_requisition_move(company=demo, actor=compras,
                                            requisition=requisition, action="release")
     assert exc.value.code == "INVALID_TRANSITION"
+
+
+def test_submitting_notifies_the_approvers_after_commit(demo, owner, compras, policy,
+                                                        requisition,
+                                                        django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    owner.email = "duena@example.com"
+    owner.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.purchase_requisition_submit(company=demo, actor=compras,
+                                             requisition=requisition)
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["duena@example.com"],
+         f"[Cuadra] Approval needed: PURCHASE_REQUISITION #{requisition.pk} for 822.00")]
+
+
+def test_a_unit_of_another_item_is_refused(demo, owner, compras, papel, limpieza):
+    from cuadra.catalog.models import ItemUnit
+
+    other_unit = ItemUnit.objects.get(item=limpieza, lower=None)
+    before = row_counts()
+    with pytest.raises(ValidationError) as exc:
+        services.purchase_requisition_create(company=demo, actor=compras, lines=[
+            {"item": papel, "quantity": "1", "unit": other_unit.pk},
+            {"description": "Cajas", "quantity": "1", "unit": other_unit.pk}])
+    assert [(e.field, e.message) for e in exc.value.errors] == [
+        ("lines[0].unit", f"Unit {other_unit.code} is not a unit level of item T-PAP: "
+                          "choose one of its units."),
+        ("lines[1].unit", "A free-text line has no item unit levels; name its unit in "
+                          "words instead.")]
+    assert row_counts() == before
+    # a free-text line names its unit in words; an item line keeps its item's unit
+    req = services.purchase_requisition_create(company=demo, actor=compras, lines=[
+        {"description": "Cajas de cartón", "quantity": "3", "unit_name": "paquete"},
+        {"item": papel, "quantity": "2", "unit_name": "ignored"}])
+    free, paper = req.lines.order_by("line_no")
+    assert (free.unit_id, free.unit_name) == (None, "paquete")
+    assert (paper.unit.item_id, paper.unit_name) == (papel.pk, "")

@@ -361,3 +361,87 @@ def test_pages_speak_spanish_and_tabs_follow_permissions(compras, platform):
     inbox = ventas.get("/purchasing/approvals/").content.decode()
     assert "Nada espera su decisión." in inbox
     assert "Requisiciones" not in inbox  # the tab a sales user may not open is not shown
+
+
+def test_states_show_spanish_labels_as_chips(compras, demo, setup, compras_user):
+    req = services.purchase_requisition_create(
+        company=demo, actor=compras_user, date=DAY,
+        lines=[{"description": "Tóner", "quantity": "1", "estimated_price": "5"}])
+    listing = compras.get("/purchasing/").content.decode()
+    assert '<span class="tag state-draft">Borrador</span>' in listing
+    services.purchase_requisition_submit(company=demo, actor=compras_user, requisition=req)
+    detail = compras.get(f"/purchasing/requisitions/{req.pk}/").content.decode()
+    assert '<span class="tag state-submitted">Enviada</span>' in detail
+    order = _issued_order(demo, compras_user, setup)
+    orders = compras.get("/purchasing/orders/").content.decode()
+    assert '<span class="tag state-issued">Emitida</span>' in orders
+    assert f'data-order="{order.pk}"' in orders or "Emitida" in orders
+
+
+def test_unit_choice_follows_the_item(compras, demo, setup):
+    from cuadra.catalog.models import ItemUnit
+
+    papel = setup["papel"]
+    base = ItemUnit.objects.get(item=papel, lower=None)
+    cell = compras.get(f"/purchasing/requisitions/form/units/?n=2&line-2-item={papel.pk}",
+                       HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="unit-cell-2"' in cell and 'name="line-2-unit"' in cell
+    assert cell.count("<option") == ItemUnit.objects.filter(item=papel).count()
+    assert f'value="{base.pk}"' in cell
+    free = compras.get("/purchasing/requisitions/form/units/?n=2&line-2-item=",
+                       HTTP_HX_REQUEST="true").content.decode()
+    assert 'name="line-2-unit_name"' in free and "<select" not in free
+    form = compras.get("/purchasing/requisitions/new/").content.decode()
+    assert "purchasing/requisitions/form/units/?n=0" in form
+
+
+def test_a_unit_of_another_item_is_refused_on_the_form(compras, demo, setup, platform):
+    from cuadra.catalog.models import ItemUnit
+
+    other = catalog.item_create(company=demo, actor=platform.owner, sku="P2P-OTR",
+                                name="Otro")
+    before = row_counts()
+    response = compras.post("/purchasing/requisitions/new/", {
+        "line-0-item": str(setup["papel"].pk), "line-0-quantity": "1",
+        "line-0-unit": str(ItemUnit.objects.get(item=other, lower=None).pk)})
+    assert response.status_code == 400
+    assert "is not a unit level of item P2P-PAP" in response.content.decode()
+    assert row_counts() == before
+    saved = compras.post("/purchasing/requisitions/new/", {
+        "line-0-description": "Cajas", "line-0-quantity": "2", "line-0-unit_name": "paquete",
+        "line-0-estimated_price": "3"})
+    assert saved.status_code == 302
+    line = PurchaseRequisition.objects.get(company=demo).lines.get()
+    assert (line.unit_id, line.unit_name) == (None, "paquete")
+    assert "2 paquete" in compras.get(saved["Location"]).content.decode()
+
+
+def test_supplier_payment_form_pays_an_expense_on_credit(compras, demo, setup, compras_user,
+                                                          owner, platform):
+    account = Account.objects.filter(company=demo, type="EXPENSE", is_group=False,
+                                     is_active=True).order_by("code").first()
+    supplier = setup["supplier"]
+    expense = services.expense_create(
+        company=demo, actor=platform.owner, description="Reparación", amount="100",
+        tax=Tax.objects.get(company=demo, code="01").pk, payment_method="CREDIT",
+        expense_account=account.pk, supplier=supplier.pk, date=DAY)
+    services.expense_post(company=demo, actor=platform.owner, expense=expense)
+    expense.refresh_from_db()
+    listing = owner.get("/purchasing/expenses/").content.decode()
+    assert f"?supplier={supplier.pk}&amp;expense-{expense.pk}=107.00" in listing
+    form = owner.get(f"/purchasing/payments/new/?supplier={supplier.pk}").content.decode()
+    assert f'name="expense-{expense.pk}"' in form and "Gasto a crédito" in form
+    data = {"supplier": str(supplier.pk), "amount": "150", "method": "CASH",
+            "date": "2025-03-14", f"expense-{expense.pk}": "107.01"}
+    before = row_counts()
+    refused = owner.post("/purchasing/payments/new/", data)
+    assert refused.status_code == 400 and "107.01 is more" in refused.content.decode()
+    assert row_counts() == before
+    done = owner.post("/purchasing/payments/new/", {**data, f"expense-{expense.pk}": "60"})
+    assert done.status_code == 302 and done["Location"] == "/purchasing/payments/"
+    expense.refresh_from_db()
+    assert (expense.amount_paid, expense.amount_due, expense.payment_state) == (
+        D("60.00"), D("47.00"), "PARTIAL")
+    payments = owner.get("/purchasing/payments/").content.decode()
+    assert "Realizado" in payments and "90.00" in payments  # 150 - 60 unapplied
+    assert "Pago parcial" in owner.get("/purchasing/expenses/").content.decode()

@@ -434,14 +434,26 @@ class PurchasingMutation:
     @strawberry.mutation(extensions=requires(P_, Action.POST))
     def run_supplier_payment(self, info: strawberry.Info, supplier_id: strawberry.ID,
                              method: str, invoice_ids: list[strawberry.ID] | None = None,
+                             expense_ids: list[strawberry.ID] | None = None,
                              date: dt.date | None = None,
                              account_id: strawberry.ID | None = None,
                              idempotency_key: str | None = None) -> t.PaymentType:
-        """One payment for every open invoice of the supplier (or those named)."""
+        """One payment for every open invoice and expense on credit of the supplier (or
+        only the invoices and expenses named)."""
         return services.supplier_payment_run(
             company=company(info), actor=actor(info), supplier=supplier_id,
-            invoices=invoice_ids, method=method, date=date, account=account_id,
-            idempotency_key=idempotency_key)
+            invoices=invoice_ids, expenses=expense_ids, method=method, date=date,
+            account=account_id, idempotency_key=idempotency_key)
+
+    @strawberry.mutation(extensions=requires(P_, Action.POST))
+    def refund_supplier_payment(self, info: strawberry.Info, id: strawberry.ID,
+                                input: t.RefundInput) -> t.RefundType:
+        """The supplier paid back part of the payment's unapplied credit."""
+        doc = selectors.supplier_payment_get(company=company(info), payment_id=id)
+        return services.supplier_payment_refund(
+            company=company(info), actor=actor(info), payment=doc, amount=input.amount,
+            date=input.date, account=input.account_id, reference=input.reference or "",
+            idempotency_key=input.idempotency_key)
 
     # --- expenses --------------------------------------------------------------------------
     @strawberry.mutation(extensions=requires(E_, Action.CREATE))

@@ -74,6 +74,7 @@ class RequisitionLineType:
     id: strawberry.ID
     line_no: int
     description: str
+    unit_name: str
     quantity: Amount
     estimated_price: Amount
     estimated_amount: Amount
@@ -211,8 +212,32 @@ class AllocationType:
     released_at: dt.datetime | None
 
     @strawberry.field
-    def invoice_id(self) -> strawberry.ID:
+    def invoice_id(self) -> strawberry.ID | None:
         return _id(self.invoice_id)
+
+    @strawberry.field
+    def expense_id(self) -> strawberry.ID | None:
+        return _id(self.expense_id)
+
+
+@strawberry_django.type(m.SupplierPaymentRefund, name="SupplierPaymentRefund")
+class RefundType:
+    id: strawberry.ID
+    date: dt.date
+    amount: Amount
+    reference: str
+
+    @strawberry.field
+    def payment_id(self) -> strawberry.ID:
+        return _id(self.payment_id)
+
+    @strawberry.field
+    def account_id(self) -> strawberry.ID:
+        return _id(self.account_id)
+
+    @strawberry.field
+    def journal_entry_id(self) -> strawberry.ID | None:
+        return _id(self.journal_entry_id)
 
 
 @strawberry_django.type(m.SupplierPayment, name="SupplierPayment")
@@ -226,11 +251,13 @@ class PaymentType:
     currency: str
     reference: str
     allocated: Amount
+    refunded: Amount
     allocations: list[AllocationType]
+    refunds: list[RefundType]
 
     @strawberry.field
     def unapplied(self) -> Amount:
-        return self.amount - self.allocated
+        return self.amount - self.allocated - self.refunded
 
     @strawberry.field
     def supplier_id(self) -> strawberry.ID:
@@ -268,6 +295,9 @@ class ExpenseType:
     total: Amount
     payment_method: str
     receipt_file: StoredFileType | None
+    amount_paid: Amount
+    amount_due: Amount
+    payment_state: str
 
     @strawberry.field
     def supplier_id(self) -> strawberry.ID | None:
@@ -391,11 +421,12 @@ class RequisitionLineInput:
     description: str | None = None
     estimated_price: Decimal | None = None
     needed_by: dt.date | None = None
+    unit_name: str | None = None
 
     def as_data(self) -> dict:
         return {"item": self.item_id, "unit": self.unit_id, "description": self.description,
                 "quantity": self.quantity, "estimated_price": self.estimated_price,
-                "needed_by": self.needed_by}
+                "needed_by": self.needed_by, "unit_name": self.unit_name}
 
 
 @strawberry.input(name="PurchaseRequisitionInput")
@@ -509,11 +540,24 @@ class CreditInput:
 
 @strawberry.input(name="SupplierPaymentAllocationInput")
 class AllocationInput:
-    invoice_id: strawberry.ID
+    """One of ``invoiceId`` (a supplier invoice) or ``expenseId`` (an expense on credit)."""
+
     amount: Decimal
+    invoice_id: strawberry.ID | None = None
+    expense_id: strawberry.ID | None = None
 
     def as_data(self) -> dict:
-        return {"invoice": self.invoice_id, "amount": self.amount}
+        return {"invoice": self.invoice_id, "expense": self.expense_id,
+                "amount": self.amount}
+
+
+@strawberry.input(name="SupplierPaymentRefundInput")
+class RefundInput:
+    amount: Decimal
+    date: dt.date | None = None
+    account_id: strawberry.ID | None = None
+    reference: str | None = None
+    idempotency_key: str | None = None
 
 
 @strawberry.input(name="SupplierPaymentInput")

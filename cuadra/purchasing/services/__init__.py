@@ -28,6 +28,7 @@ from cuadra.purchasing.services.orders import (
 from cuadra.purchasing.services.payments import (
     supplier_payment_allocate,
     supplier_payment_fail,
+    supplier_payment_refund,
     supplier_payment_register,
     supplier_payment_run,
     supplier_payment_succeed,
@@ -69,7 +70,8 @@ __all__ = [
     "supplier_credit_create", "supplier_document_void", "supplier_invoice_create",
     "supplier_invoice_from_order", "supplier_invoice_from_receipt",
     "supplier_invoice_issue", "supplier_invoice_match_override", "supplier_invoice_update",
-    "supplier_payment_allocate", "supplier_payment_fail", "supplier_payment_register",
+    "supplier_payment_allocate", "supplier_payment_fail", "supplier_payment_refund",
+    "supplier_payment_register",
     "supplier_payment_run", "supplier_payment_succeed", "supplier_price_create",
     "supplier_price_delete",
 ]

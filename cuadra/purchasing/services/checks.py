@@ -126,6 +126,15 @@ def _line_differences(line, received, invoiced, tolerance) -> list[Difference]:
 
 
 def check_credit(note: SupplierCredit) -> None:
+    """A related note never credits more than remains creditable of its invoice (per
+    line quantity and in amount). It may credit more than the invoice still owes (a paid
+    invoice): the posting frees that excess from the invoice's allocations. The payments
+    are locked before the invoice, in the order a payment's allocation takes them."""
+    from cuadra.purchasing.models import SupplierPayment
+
+    list(SupplierPayment._base_manager.select_for_update(of=("self",)).filter(
+        allocations__invoice_id=note.invoice_id, allocations__released_at=None
+    ).order_by("pk").values_list("pk", flat=True))
     invoice = SupplierInvoice._base_manager.select_for_update().get(pk=note.invoice_id)
     if invoice.status not in selectors.POSTED_STATES:
         raise ValidationError(f"Invoice {invoice.number} is {invoice.status}; only a posted "
@@ -139,8 +148,8 @@ def check_credit(note: SupplierCredit) -> None:
             errors.add(f"lines[{line.line_no - 1}].quantity",
                        f"Line {source.line_no} would be credited beyond its quantity "
                        f"{source.quantity.normalize():f}.")
-    if note.total > invoice.amount_due:
-        errors.add("total", f"The credit ({note.total}) exceeds what is still due on "
-                            f"invoice {invoice.number} ({invoice.amount_due}); record a "
-                            "free credit instead.")
+    creditable = invoice.total - invoice.amount_credited
+    if note.total > creditable:
+        errors.add("total", f"The credit ({note.total}) exceeds what remains creditable on "
+                            f"invoice {invoice.number} ({creditable}).")
     errors.raise_if_any()

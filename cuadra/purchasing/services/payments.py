@@ -1,5 +1,6 @@
-"""Supplier payments: register (with allocations), allocate unapplied credit, succeed,
-fail (reversal and unallocation), and the payment run (one payment, N invoices)."""
+"""Supplier payments: register (with allocations to invoices and expenses on credit),
+allocate unapplied credit, succeed, fail (reversal and unallocation), refund (the supplier
+pays back unapplied credit) and the payment run (one payment, N documents)."""
 
 from __future__ import annotations
 
@@ -13,14 +14,22 @@ from cuadra.documents import lifecycle
 from cuadra.ledger.enums import AccountRole
 from cuadra.ledger.models import Account
 from cuadra.purchasing import selectors
-from cuadra.purchasing.balances import invoice_balance_apply, lock_invoices
-from cuadra.purchasing.enums import PaymentMethod, PaymentStatus
+from cuadra.purchasing.balances import (
+    expense_balance_apply,
+    invoice_balance_apply,
+    lock_expenses,
+    lock_invoices,
+)
+from cuadra.purchasing.enums import ExpensePayment, PaymentMethod, PaymentStatus
 from cuadra.purchasing.lines import ZERO, decimal
 from cuadra.purchasing.models import (
+    Expense,
     SupplierInvoice,
     SupplierPayment,
     SupplierPaymentAllocation,
+    SupplierPaymentRefund,
 )
+from cuadra.purchasing.posting import refund_post
 from cuadra.purchasing.registry import document_number
 from cuadra.purchasing.services.common import (
     locked,
@@ -51,11 +60,12 @@ def supplier_payment_register(*, company, actor, supplier, amount, method: str,
                               date=None, account=None, reference: str = "",
                               allocations=None, succeeded: bool = True,
                               idempotency_key: str | None = None) -> SupplierPayment:
-    """A payment to a supplier, numbered at once, with ``allocations=[{invoice,
-    amount}]`` to its posted invoices (each at most what the invoice still owes, all
-    together at most the payment); the rest is unapplied credit. ``succeeded`` posts it
-    at once (debit PAYABLE, credit the cash/bank account); else it waits PENDING. With an
-    ``idempotency_key`` a retry returns the first payment and writes nothing."""
+    """A payment to a supplier, numbered at once, with ``allocations=[{invoice | expense,
+    amount}]`` to its posted invoices and expenses on credit (each at most what the
+    document still owes, all together at most the payment); the rest is unapplied credit.
+    ``succeeded`` posts it at once (debit PAYABLE, credit the cash/bank account); else it
+    waits PENDING. With an ``idempotency_key`` a retry returns the first payment and
+    writes nothing."""
     if idempotency_key:
         seen = SupplierPayment.objects.filter(company=company,
                                               idempotency_key=idempotency_key).first()
@@ -90,7 +100,8 @@ def supplier_payment_register(*, company, actor, supplier, amount, method: str,
 @transaction.atomic
 def supplier_payment_allocate(*, company, actor, payment, allocations
                               ) -> SupplierPayment:
-    """Apply a payment's unapplied amount to ``allocations=[{invoice, amount}]``."""
+    """Apply a payment's unapplied amount to ``allocations=[{invoice | expense,
+    amount}]``."""
     same_company(company, payment)
     row = locked(payment)
     if row.status == PaymentStatus.FAILED:
@@ -100,52 +111,75 @@ def supplier_payment_allocate(*, company, actor, payment, allocations
     return payment
 
 
-def _allocate(company, actor, payment: SupplierPayment, allocations) -> None:
-    errors = ErrorCollector()
-    wanted: list[tuple[int, object]] = []
+def _targets(allocations, errors: ErrorCollector) -> list[tuple[str, int, object]]:
+    """[(kind "invoice"/"expense", id, amount)] from ``[{invoice | expense, amount}]``."""
+    wanted = []
     for i, data in enumerate(allocations or []):
-        invoice = data.get("invoice")
-        pk = getattr(invoice, "pk", invoice)
-        amount = decimal(errors, f"allocations[{i}].amount", data.get("amount"),
-                         required=True)
+        path = f"allocations[{i}]"
+        kinds = [k for k in ("invoice", "expense") if data.get(k) not in (None, "")]
+        amount = decimal(errors, f"{path}.amount", data.get("amount"), required=True)
         if amount is not None and amount <= 0:
-            errors.add(f"allocations[{i}].amount", "An allocation is greater than zero.")
+            errors.add(f"{path}.amount", "An allocation is greater than zero.")
             continue
+        if len(kinds) != 1:
+            errors.add(f"{path}.invoiceId", "Name one supplier invoice or one expense.")
+            continue
+        pk = getattr(data[kinds[0]], "pk", data[kinds[0]])
         if not str(pk).isdigit():
-            errors.add(f"allocations[{i}].invoiceId", "No such supplier invoice.")
+            errors.add(f"{path}.{kinds[0]}Id", f"No such {kinds[0]}.")
             continue
         if amount is not None:
-            wanted.append((int(pk), amount))
+            wanted.append((kinds[0], int(pk), amount))
+    return wanted
+
+
+def _refusal(payment, document, kind: str, amount) -> tuple[str, str] | None:
+    """(field, message) when ``document`` may not take ``amount`` of ``payment``."""
+    label = "invoice" if kind == "invoice" else "expense"
+    if document is None or document.company_id != payment.company_id or \
+            document.supplier_id != payment.supplier_id:
+        return f"{label}Id", f"No such {label} of this supplier."
+    if document.status not in selectors.POSTED_STATES:
+        return f"{label}Id", f"The {label} is {document.status}; only a posted {label} is paid."
+    if kind == "expense" and document.payment_method != ExpensePayment.CREDIT:
+        return "expenseId", f"Expense {document.number} was paid at once; nothing is owed."
+    if document.currency != payment.currency:
+        return f"{label}Id", f"The {label} is in another currency."
+    if amount > document.amount_due:
+        return "amount", (f"{label.capitalize()} {document.number} owes "
+                          f"{document.amount_due}; {amount} is more.")
+    return None
+
+
+def _allocate(company, actor, payment: SupplierPayment, allocations) -> None:
+    """Allocate to invoices and expenses on credit of the payment's supplier, each at most
+    what it still owes and all together at most what is unapplied of the payment; the
+    documents' paid/partial/unpaid state changes in the same transaction. Any refusal
+    raises before a row is written (the whole transaction rolls back)."""
+    errors = ErrorCollector()
+    wanted = _targets(allocations, errors)
     errors.raise_if_any()
-    invoices = lock_invoices(pk for pk, _ in wanted)
+    rows = {"invoice": lock_invoices(pk for kind, pk, _ in wanted if kind == "invoice"),
+            "expense": lock_expenses(pk for kind, pk, _ in wanted if kind == "expense")}
     total = ZERO
-    for i, (pk, amount) in enumerate(wanted):
-        invoice = invoices.get(pk)
-        path = f"allocations[{i}]"
-        if invoice is None or invoice.company_id != company.pk or \
-                invoice.supplier_id != payment.supplier_id:
-            errors.add(f"{path}.invoiceId", "No such invoice of this supplier.")
+    for i, (kind, pk, amount) in enumerate(wanted):
+        document = rows[kind].get(pk)
+        refused = _refusal(payment, document, kind, amount)
+        if refused:
+            errors.add(f"allocations[{i}].{refused[0]}", refused[1])
             continue
-        if invoice.status not in selectors.POSTED_STATES:
-            errors.add(f"{path}.invoiceId", f"Invoice is {invoice.status}; only a posted "
-                                            "invoice is paid.")
-            continue
-        if invoice.currency != payment.currency:
-            errors.add(f"{path}.invoiceId", "The invoice is in another currency.")
-            continue
-        if amount > invoice.amount_due:
-            errors.add(f"{path}.amount", f"Invoice {invoice.number} owes "
-                                         f"{invoice.amount_due}; {amount} is more.")
-            continue
-        invoice_balance_apply(invoice, paid=amount)
+        if kind == "invoice":
+            invoice_balance_apply(document, paid=amount)
+        else:
+            expense_balance_apply(document, paid=amount)
         total += amount
-    if total > payment.amount - payment.allocated:
+    if total > payment.unapplied:
         errors.add("allocations", f"The allocations ({total}) exceed what is unapplied of "
-                                  f"the payment ({payment.amount - payment.allocated}).")
+                                  f"the payment ({payment.unapplied}).")
     errors.raise_if_any()
     SupplierPaymentAllocation.objects.bulk_create([
-        SupplierPaymentAllocation(company=company, payment=payment, invoice_id=pk,
-                                  amount=amount) for pk, amount in wanted])
+        SupplierPaymentAllocation(company=company, payment=payment, amount=amount,
+                                  **{f"{kind}_id": pk}) for kind, pk, amount in wanted])
     SupplierPayment._base_manager.filter(pk=payment.pk).update(allocated=payment.allocated
                                                                + total)
     payment.refresh_from_db()
@@ -165,34 +199,89 @@ def supplier_payment_fail(*, company, actor, payment, reason: str) -> SupplierPa
                                 comment=reason_required(reason))
 
 
+def _open_documents(qs, ids, path: str, label: str) -> list[tuple[int, object]]:
+    """(id, amount due) of the open documents ``qs`` (``ids`` None: all of them)."""
+    if ids is not None:
+        ids = list(ids)
+        pks = [int(getattr(i, "pk", i)) for i in ids if str(getattr(i, "pk", i)).isdigit()]
+        if len(pks) != len(ids) or qs.filter(pk__in=pks).count() != len(set(pks)):
+            raise ValidationError(f"Every {label} must be an open posted {label} of this "
+                                  "supplier.", field=path)
+        qs = qs.filter(pk__in=pks)
+    return list(qs.values_list("pk", "amount_due"))
+
+
 @transaction.atomic
-def supplier_payment_run(*, company, actor, supplier, invoices=None, method: str,
-                         date=None, account=None, reference: str = "",
+def supplier_payment_run(*, company, actor, supplier, invoices=None, expenses=None,
+                         method: str, date=None, account=None, reference: str = "",
                          idempotency_key: str | None = None) -> SupplierPayment:
-    """Pay several posted invoices of one supplier at once: one payment for the sum of
-    what each still owes, one allocation per invoice. ``invoices`` None: every open one."""
+    """Pay several posted invoices and expenses on credit of one supplier at once: one
+    payment for the sum of what each still owes, one allocation per document. Neither
+    ``invoices`` nor ``expenses`` given: every open one of both; one given: only those."""
     if idempotency_key:
         seen = SupplierPayment.objects.filter(company=company,
                                               idempotency_key=idempotency_key).first()
         if seen is not None:
             return seen
     supplier = supplier_get(company, supplier)
-    qs = SupplierInvoice.objects.filter(company=company, supplier=supplier,
-                                        status__in=selectors.POSTED_STATES,
-                                        amount_due__gt=0)
-    if invoices is not None:
-        ids = [int(getattr(i, "pk", i)) for i in invoices if str(getattr(i, "pk", i)).isdigit()]
-        if len(ids) != len(list(invoices)) or qs.filter(pk__in=ids).count() != len(set(ids)):
-            raise ValidationError("Every invoice must be an open posted invoice of this "
-                                  "supplier.", field="invoiceIds")
-        qs = qs.filter(pk__in=ids)
-    rows = list(qs.order_by("due_date", "pk").values_list("pk", "amount_due"))
+    every = invoices is None and expenses is None
+    open_invoices = SupplierInvoice.objects.filter(
+        company=company, supplier=supplier, status__in=selectors.POSTED_STATES,
+        amount_due__gt=0).order_by("due_date", "pk")
+    open_expenses = Expense.objects.filter(
+        company=company, supplier=supplier, status__in=selectors.POSTED_STATES,
+        payment_method=ExpensePayment.CREDIT, amount_due__gt=0).order_by("date", "pk")
+    rows = [("invoice", pk, due) for pk, due in (
+        _open_documents(open_invoices, invoices, "invoiceIds", "invoice")
+        if every or invoices is not None else [])]
+    rows += [("expense", pk, due) for pk, due in (
+        _open_documents(open_expenses, expenses, "expenseIds", "expense on credit")
+        if every or expenses is not None else [])]
     if not rows:
-        raise ValidationError("The supplier has no open invoice to pay.", field="invoiceIds")
+        raise ValidationError("The supplier has nothing open to pay.", field="invoiceIds")
     return supplier_payment_register(
         company=company, actor=actor, supplier=supplier, method=method, date=date,
-        amount=sum((due for _, due in rows), ZERO), account=account, reference=reference,
-        allocations=[{"invoice": pk, "amount": due} for pk, due in rows],
+        amount=sum((due for _, _, due in rows), ZERO), account=account, reference=reference,
+        allocations=[{kind: pk, "amount": due} for kind, pk, due in rows],
         idempotency_key=idempotency_key)
 
 
+@transaction.atomic
+def supplier_payment_refund(*, company, actor, payment, amount, date=None, account=None,
+                            reference: str = "", idempotency_key: str | None = None
+                            ) -> SupplierPaymentRefund:
+    """The supplier paid back part of a succeeded payment's unapplied credit (say what a
+    credit note on a paid invoice freed): debit the cash/bank account (default the
+    payment's), credit PAYABLE with the supplier as partner. Never more than is
+    unapplied."""
+    if idempotency_key:
+        seen = SupplierPaymentRefund.objects.filter(company=company,
+                                                    idempotency_key=idempotency_key).first()
+        if seen is not None:
+            return seen
+    same_company(company, payment)
+    row = locked(payment)
+    if row.status != PaymentStatus.SUCCEEDED:
+        raise InvalidTransition(f"The payment is {row.status}; only a succeeded payment's "
+                                "credit is refunded.", field="id")
+    errors = ErrorCollector()
+    value = decimal(errors, "amount", amount, required=True)
+    if value is not None and value <= 0:
+        errors.add("amount", "A refund is greater than zero.")
+    elif value is not None and value > row.unapplied:
+        errors.add("amount", f"Only {row.unapplied} of payment {row.number} is unapplied; "
+                             f"{value} is more.")
+    day = parse_date(date, errors, default=dt.date.today())
+    cash = _account(company, row.method, account or row.account_id, errors)
+    errors.raise_if_any()
+    refund = SupplierPaymentRefund.objects.create(
+        company=company, payment=row, date=day, amount=value, account=cash,
+        reference=(reference or "")[:100], created_by=actor,
+        idempotency_key=idempotency_key or "")
+    refund.journal_entry = refund_post(refund, actor=actor)
+    refund.save(update_fields=["journal_entry", "updated_at"])
+    SupplierPayment._base_manager.filter(pk=row.pk).update(refunded=row.refunded + value)
+    audit_create(actor=actor, company_id=company.pk, obj=refund,
+                 operation="supplier_payment_refund")
+    payment.refresh_from_db()
+    return refund

@@ -57,7 +57,9 @@ def _requisition_lines(company, lines_data, errors) -> list[dict]:
         if not ok or qty is None or not text or (price is not None and price < 0):
             continue
         price = price or ZERO
-        built.append({"line_no": i + 1, "item": item, "unit": unit, "description": text,
+        unit_name = "" if item is not None else (data.get("unit_name") or "").strip()[:30]
+        built.append({"line_no": i + 1, "item": item, "unit": unit, "unit_name": unit_name,
+                      "description": text,
                       "quantity": qty, "estimated_price": price,
                       "estimated_amount": round2(qty * price), "needed_by": needed_by})
     if not built and not errors.errors:

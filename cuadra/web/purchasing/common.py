@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cuadra.access.permissions import Action, Path
 from cuadra.access.selectors import has_perm
 from cuadra.core.errors import NotFound
+from cuadra.purchasing.selectors import POSTED_STATES
 
 # (tab key, label, url name, the permission that opens it)
 TABS = (
@@ -22,6 +23,8 @@ TABS = (
     ("invoices", _("Supplier invoices"), "web:purchasing_invoices",
      (Path.SUPPLIER_INVOICES, Action.VIEW)),
     ("expenses", _("Expenses"), "web:purchasing_expenses", (Path.EXPENSES, Action.VIEW)),
+    ("payments", _("Supplier payments"), "web:purchasing_payments",
+     (Path.SUPPLIER_PAYMENTS, Action.VIEW)),
 )
 
 
@@ -43,8 +46,8 @@ def refusal(error) -> dict | None:
 
 def page(request, template: str, tab: str, context: dict, status: int = 200):
     return render(request, f"web/purchasing/{template}", {
-        "current_section": "purchasing", "tabs": tabs(request, tab), **context},
-        status=status)
+        "current_section": "purchasing", "tabs": tabs(request, tab),
+        "posted_states": POSTED_STATES, **context}, status=status)
 
 
 def get_or_404(getter, **kwargs):

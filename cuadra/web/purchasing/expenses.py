@@ -18,6 +18,7 @@ from cuadra.purchasing import services as purchasing
 from cuadra.purchasing.enums import ExpensePayment
 from cuadra.web.actions import field_errors, perform, require
 from cuadra.web.purchasing.common import can, page
+from cuadra.web.purchasing.labels import choices
 
 FIELDS = ("date", "description", "amount", "expense_account", "tax", "payment_method",
           "supplier")
@@ -29,7 +30,8 @@ def expense_list(request):
     rows = selectors.expenses_list(company=request.active_company
                                    ).select_related("expense_account", "supplier")
     return page(request, "expenses.html", "expenses", {
-        "rows": rows[:200], "can_create": can(request, Path.EXPENSES, Action.POST)})
+        "rows": rows[:200], "can_create": can(request, Path.EXPENSES, Action.POST),
+        "can_pay": can(request, Path.SUPPLIER_PAYMENTS, Action.POST)})
 
 
 def _form(request, *, errors=None, status=200):
@@ -40,7 +42,7 @@ def _form(request, *, errors=None, status=200):
         "taxes": Tax.objects.filter(company=company, is_active=True).order_by("code"),
         "suppliers": Supplier.objects.filter(company=company, is_active=True
                                              ).order_by("code"),
-        "methods": ExpensePayment.values,
+        "methods": choices("method", ExpensePayment.values),
         "values": {f: request.POST.get(f, "") for f in FIELDS},
         "errors": errors or {},
     }, status=status)

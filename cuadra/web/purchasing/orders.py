@@ -53,7 +53,8 @@ def _order_page(request, order, *, error=None, status=200):
         "receipts": order.receipts.order_by("id"),
         "invoices": order.invoices.order_by("id"),
         "can_issue": can(request, Path.PURCHASE_ORDERS, Action.POST),
-        "can_cancel": can(request, Path.PURCHASE_ORDERS, Action.UPDATE),
+        # an order with goods received is closed, never cancelled (the guard refuses it)
+        "can_cancel": not received and can(request, Path.PURCHASE_ORDERS, Action.UPDATE),
         "can_receive": can(request, Path.GOODS_RECEIPTS, Action.POST),
         "can_invoice": can(request, Path.SUPPLIER_INVOICES, Action.CREATE),
     }, status=status)
@@ -161,6 +162,7 @@ def _invoice_page(request, invoice, *, error=None, status=200):
         "lines": invoice.lines.select_related("order_line").order_by("line_no"),
         "can_issue": can(request, Path.SUPPLIER_INVOICES, Action.POST),
         "can_override": can(request, Path.SUPPLIER_INVOICES, Action.APPROVE),
+        "can_pay": can(request, Path.SUPPLIER_PAYMENTS, Action.POST),
     }, status=status)
 
 

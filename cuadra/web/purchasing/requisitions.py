@@ -21,13 +21,24 @@ from cuadra.purchasing.enums import REQUISITION_TYPE
 from cuadra.web.actions import field_errors, perform, require
 from cuadra.web.purchasing.common import can, get_or_404, page, posted_rows, refusal
 
-LINE_FIELDS = ("item", "description", "quantity", "unit", "estimated_price", "needed_by")
+LINE_FIELDS = ("item", "description", "quantity", "unit", "unit_name", "estimated_price",
+               "needed_by")
 BLANK_LINES = 3
 
 
-def _units(company):
-    return ItemUnit.objects.filter(company=company, item__is_active=True
-                                   ).select_related("item").order_by("item__sku", "id")
+def _units(company, item_id) -> list[ItemUnit] | None:
+    """The unit levels of the chosen item, base first; None for a free-text line (its
+    unit is typed)."""
+    text = str(item_id or "")
+    if not text.isdigit():
+        return None
+    return list(ItemUnit.objects.filter(company=company, item_id=int(text), is_active=True,
+                                        item__is_active=True).order_by("depth", "code"))
+
+
+def _line(company, n: int, values: dict, errors=None) -> dict:
+    return {"n": n, "values": values, "errors": errors or {},
+            "units": _units(company, values.get("item"))}
 
 
 def _items(company):
@@ -51,11 +62,10 @@ def _form(request, *, rows=None, errors=None, status=200):
                                           for _i in range(BLANK_LINES)]
     errors = errors or {}
     line_errors = _line_errors(errors, len(rows))
+    company = request.active_company
     return page(request, "requisition_form.html", "requisitions", {
-        "lines": [{"n": n, "values": row, "errors": line_errors[n]}
-                  for n, row in enumerate(rows)],
-        "next_line": len(rows), "items": _items(request.active_company),
-        "units": _units(request.active_company),
+        "lines": [_line(company, n, row, line_errors[n]) for n, row in enumerate(rows)],
+        "next_line": len(rows), "items": _items(company),
         "errors": errors, "notes": request.POST.get("notes", ""),
         "date": request.POST.get("date", ""),
     }, status=status)
@@ -81,6 +91,7 @@ def requisition_new(request):
     rows = posted_rows(post, "line", LINE_FIELDS)
     lines = [{"item": r["item"] or None, "description": r["description"],
               "quantity": r["quantity"], "unit": r["unit"] or None,
+              "unit_name": r["unit_name"],
               "estimated_price": r["estimated_price"] or None,
               "needed_by": r["needed_by"] or None} for r in rows]
     requisition, error = perform(
@@ -104,9 +115,20 @@ def requisition_line(request):
         return HttpResponse("")
     n = int(request.GET["n"]) if request.GET.get("n", "").isdigit() else 0
     return render(request, "web/purchasing/_requisition_line_added.html", {
-        "line": {"n": n, "values": dict.fromkeys(LINE_FIELDS, ""), "errors": {}},
-        "items": _items(request.active_company), "units": _units(request.active_company),
-        "next_line": n + 1})
+        "line": _line(request.active_company, n, dict.fromkeys(LINE_FIELDS, "")),
+        "items": _items(request.active_company), "next_line": n + 1})
+
+
+@login_required
+def requisition_units(request):
+    """htmx: the unit cell of line ``n`` for the item just chosen (its unit levels), or a
+    free unit field for a free-text line."""
+    require(request, Path.PURCHASE_REQUISITIONS, Action.CREATE)
+    n = int(request.GET["n"]) if request.GET.get("n", "").isdigit() else 0
+    values = dict.fromkeys(LINE_FIELDS, "")
+    values["item"] = request.GET.get(f"line-{n}-item", "")
+    return render(request, "web/purchasing/_requisition_unit.html",
+                  {"line": _line(request.active_company, n, values)})
 
 
 def _detail(request, requisition, *, error=None, status=200):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cuadra.web.purchasing import approvals, expenses, orders, requisitions
+from cuadra.web.purchasing import approvals, expenses, orders, payments, requisitions
 
 urlpatterns = [
     path("purchasing/", requisitions.requisition_list, name="purchasing_requisitions"),
@@ -36,4 +36,8 @@ urlpatterns = [
          name="purchasing_invoice_override"),
     path("purchasing/expenses/", expenses.expense_list, name="purchasing_expenses"),
     path("purchasing/expenses/new/", expenses.expense_new, name="purchasing_expense_new"),
+    path("purchasing/payments/", payments.payment_list, name="purchasing_payments"),
+    path("purchasing/payments/new/", payments.payment_new, name="purchasing_payment_new"),
+    path("purchasing/requisitions/form/units/", requisitions.requisition_units,
+         name="purchasing_requisition_units"),
 ]
