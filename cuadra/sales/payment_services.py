@@ -111,11 +111,20 @@ def invoice_payment_figures(invoice, *, posted: bool | None = None, note=None,
     credited = notes.aggregate(s=DecimalSum("total"))["s"] or ZERO
     if note is not None and note_live:
         credited += note.total
+    allocated = ZERO if invoice.kind == CASH_SALE else (
+        PaymentAllocation.objects.filter(invoice_id=invoice.pk, reversed=False)
+        .aggregate(s=DecimalSum("amount"))["s"] or ZERO)
+    return payment_figures_of(invoice, posted=posted, credited=credited, allocated=allocated)
+
+
+def payment_figures_of(invoice, *, posted: bool, credited: Decimal, allocated: Decimal
+                       ) -> tuple[Decimal, Decimal, str]:
+    """(credited, paid, state) from the sums ``invoice_payment_figures`` reads (a batch
+    reads them for many invoices at once)."""
     if invoice.kind == CASH_SALE:
         paid = invoice.total - credited if posted else ZERO
     else:
-        paid = (PaymentAllocation.objects.filter(invoice_id=invoice.pk, reversed=False)
-                .aggregate(s=DecimalSum("amount"))["s"] or ZERO)
+        paid = allocated
     due = invoice.total - credited - paid
     if posted and due <= 0:
         state = PaymentState.PAID

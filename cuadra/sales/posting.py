@@ -27,6 +27,7 @@ from decimal import Decimal
 from cuadra.core.errors import ValidationError
 from cuadra.documents import lifecycle
 from cuadra.documents.presets import LEDGER, STOCK
+from cuadra.inventory import posting as inventory_posting
 from cuadra.ledger.enums import AccountRole, JournalKind
 from cuadra.ledger.models import Account, Journal, JournalEntry
 from cuadra.ledger.services import journal_entry_post, journal_entry_reverse
@@ -56,16 +57,11 @@ def _stock_unhook(ctx: lifecycle.EffectContext) -> None:
 
 
 def _role_account(company, role: str, path: str) -> Account:
-    account = (Account.objects.filter(company=company, role=role, is_group=False,
-                                      is_active=True).order_by("code").first())
-    if account is None:
-        raise ValidationError(f"The chart has no active {role} account.", field=path)
-    return account
+    return inventory_posting.role_account(company, role, path)
 
 
 def _sales_journal(company) -> Journal:
-    journal = (Journal.objects.filter(company=company, kind=JournalKind.SALES, is_active=True)
-               .order_by("code").first())
+    journal = inventory_posting.journal_of_kind(company, JournalKind.SALES)
     if journal is None:
         raise ValidationError("The company has no active sales journal.", field="journal")
     return journal
@@ -79,14 +75,17 @@ def _debit_account(company, invoice) -> Account:
     return _role_account(company, AccountRole.CASH, "paymentAccount")
 
 
-def entry_lines(document) -> list[dict]:
-    """The entry's lines as an invoice: debit first, then revenue, then taxes."""
+def entry_lines(document, lines=None) -> list[dict]:
+    """The entry's lines as an invoice: debit first, then revenue, then taxes.
+    ``lines``: the document's lines with item and tax, when the caller read them."""
     company = document.company
     invoice = document.invoice if isinstance(document, SalesCreditNote) else document
     revenue: dict[int, Decimal] = defaultdict(lambda: ZERO)
     taxes: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
     default_revenue = None
-    for line in document.lines.select_related("item", "tax").order_by("line_no"):
+    if lines is None:
+        lines = document.lines.select_related("item", "tax").order_by("line_no")
+    for line in lines:
         account_id = line.item.sales_account_id if line.item_id else None
         if account_id is None:
             default_revenue = default_revenue or _role_account(company, AccountRole.REVENUE,
@@ -117,19 +116,28 @@ def _swap(lines: list[dict]) -> list[dict]:
 
 def _post(ctx: lifecycle.EffectContext) -> None:
     document = ctx.document
-    lines = entry_lines(document)
-    if isinstance(document, SalesCreditNote):
-        lines = _swap(lines)
     done = JournalEntry.objects.filter(company=ctx.company, source_type=document.document_type,
                                        source_id=str(document.pk)).count()
-    entry = journal_entry_post(
-        company=ctx.company, actor=ctx.actor, journal=_sales_journal(ctx.company).pk,
-        date=document.date, currency=document.currency, reference=document.number,
-        memo=f"{document.document_type} {document.number} {document.client.code}",
-        source_type=document.document_type, source_id=str(document.pk), lines=lines,
-        idempotency_key=f"{document.document_type}:{document.pk}:post:{done}")
+    data = entry_data(ctx.company, document, done)
+    key = data.pop("idempotency_key")
+    entry = journal_entry_post(company=ctx.company, actor=ctx.actor, idempotency_key=key,
+                               **data)
     document.journal_entry = entry
     document.save(update_fields=["journal_entry", "updated_at"])
+
+
+def entry_data(company, document, done: int, lines=None) -> dict:
+    """The document's entry as one item of ``journal_entries_post``; ``done`` entries of
+    the document already exist (its cost entry, earlier postings), so the key is new."""
+    lines = entry_lines(document, lines)
+    if isinstance(document, SalesCreditNote):
+        lines = _swap(lines)
+    return {"journal": _sales_journal(company).pk, "date": document.date,
+            "currency": document.currency, "reference": document.number,
+            "memo": f"{document.document_type} {document.number} {document.client.code}",
+            "source_type": document.document_type, "source_id": str(document.pk),
+            "lines": lines,
+            "idempotency_key": f"{document.document_type}:{document.pk}:post:{done}"}
 
 
 def _reverse(ctx: lifecycle.EffectContext) -> None:

@@ -72,14 +72,20 @@ def _check_and_number(ctx: lifecycle.EffectContext) -> None:
 def _check_invoice(invoice: SalesInvoice) -> None:
     from cuadra.sales.services import invoice_credit_check
 
-    if invoice.order_id is not None:
-        order = SalesOrder._base_manager.select_for_update().get(pk=invoice.order_id)
-        _check_bounds(invoice, {li.pk: li for li in order.lines.all()},
-                      selectors.invoiced_quantities(order=order), "order_line_id", "invoiced")
+    check_order_bounds(invoice)
     if invoice.kind != InvoiceKind.RECEIPT_TAX_INVOICE:
         check = invoice_credit_check(invoice)
         if not check.allowed:
             raise ValidationError(check.warning, field="client")
+
+
+def check_order_bounds(invoice: SalesInvoice) -> None:
+    """An invoice of an order never takes an order line beyond its quantity (under the
+    order's lock)."""
+    if invoice.order_id is not None:
+        order = SalesOrder._base_manager.select_for_update().get(pk=invoice.order_id)
+        _check_bounds(invoice, {li.pk: li for li in order.lines.all()},
+                      selectors.invoiced_quantities(order=order), "order_line_id", "invoiced")
 
 
 def _check_credit(note: SalesCreditNote) -> None:

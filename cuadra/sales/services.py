@@ -18,6 +18,7 @@ from cuadra.core.audit import audit_create, audit_update, snapshot
 from cuadra.core.errors import ErrorCollector, InvalidTransition, NotFound, ValidationError
 from cuadra.core.money import to_decimal
 from cuadra.documents import lifecycle
+from cuadra.inventory.posting import lookups
 from cuadra.sales import selectors
 from cuadra.sales.enums import InvoiceKind
 from cuadra.sales.lines import build_lines, copy_line
@@ -113,19 +114,30 @@ def _invoice_header(company, data: dict, values: dict, client: Client, errors) -
 # --- drafts --------------------------------------------------------------------------------
 
 def _write_lines(document, built: list[dict]) -> None:
-    line_model = LINE_MODELS[type(document)]
     document.lines.all().delete()
-    line_model.objects.bulk_create([line_model(company_id=document.company_id,
-                                               document=document, **values)
-                                    for values in built])
+    _insert_lines(document, built)
     _refresh_totals(document)
 
 
+def _insert_lines(document, built: list[dict]) -> None:
+    line_model = LINE_MODELS[type(document)]
+    line_model.objects.bulk_create([line_model(company_id=document.company_id,
+                                               document=document, **values)
+                                    for values in built])
+
+
+def _totals(lines) -> dict:
+    """Header totals of line values (dicts or rows): the sums of the rounded lines."""
+    def total(name):
+        return sum((li[name] if isinstance(li, dict) else getattr(li, name) for li in lines),
+                   ZERO)
+    return {"subtotal": total("base_amount"), "tax_total": total("tax_amount"),
+            "total": total("total_amount")}
+
+
 def _refresh_totals(document) -> None:
-    lines = list(document.lines.all())
-    document.subtotal = sum((li.base_amount for li in lines), ZERO)
-    document.tax_total = sum((li.tax_amount for li in lines), ZERO)
-    document.total = sum((li.total_amount for li in lines), ZERO)
+    for name, value in _totals(list(document.lines.all())).items():
+        setattr(document, name, value)
     document.save(update_fields=["subtotal", "tax_total", "total", "updated_at"])
 
 
@@ -142,9 +154,10 @@ def _draft_create(model, *, company, actor, client, lines, extra=None, **data):
     built = build_lines(company=company, client=client, date=values["date"],
                         lines_data=lines, errors=errors)
     errors.raise_if_any()
+    # totals from the built lines: the header is written once (one registry sync)
     document = model.objects.create(company=company, client=client, created_by=actor,
-                                    **values, **(extra or {}))
-    _write_lines(document, built)
+                                    **values, **_totals(built), **(extra or {}))
+    _insert_lines(document, built)
     audit_create(actor=actor, company_id=company.pk, obj=document,
                  operation=f"{model.document_type.lower()}_create")
     return document
@@ -253,7 +266,8 @@ def sales_document_transition(*, company, actor, document, action: str,
         locked.issue_key = idempotency_key
         locked.save(update_fields=["issue_key", "updated_at"])
     warnings = _credit_warnings(document) if action in ("issue", "audit") else []
-    lifecycle.transition(document=document, action=action, actor=actor, comment=comment)
+    with lookups():  # role accounts and journals read once per call
+        lifecycle.transition(document=document, action=action, actor=actor, comment=comment)
     return Result(document, warnings)
 
 

@@ -2,9 +2,10 @@
 (``simple`` runs it at ``issue``, before the ledger posting; ``five_stage`` at its own
 ``storage_audit`` step).
 
-Invoice (every kind, a cash sale too): one ``stock_issue`` per goods line (services never
-move stock) from the company's PRINCIPAL warehouse, in the line's unit (inventory
-converts to base units), costed FIFO; then one entry on the GENERAL journal: debit cost
+Invoice (every kind, a cash sale too): every goods line issued at once
+(``stock_issue_many``: one ISSUE move per line, services never move stock) from the
+company's PRINCIPAL warehouse, in the line's unit (inventory converts to base units),
+costed FIFO; then one entry on the GENERAL journal: debit cost
 of sales (the item's ``cogs_account``, else the first COGS-role account) and credit
 inventory (the item's ``inventory_account``, else the first INVENTORY-role account) with
 the issued cost, netted per account. No stock refuses the stage with
@@ -31,7 +32,7 @@ from cuadra.documents import lifecycle
 from cuadra.inventory import posting, services
 from cuadra.inventory.selectors import warehouse_default
 from cuadra.ledger.models import JournalEntry
-from cuadra.ledger.services import journal_entry_reverse
+from cuadra.ledger.services import journal_entry_post, journal_entry_reverse
 from cuadra.sales.enums import INVOICE_TYPE
 from cuadra.sales.models import SalesCreditNote
 
@@ -50,33 +51,61 @@ def stock_apply(ctx: lifecycle.EffectContext) -> None:
     lines = goods_lines(document)
     if not lines:
         return
-    warehouse = warehouse_default(company=company)
-    credit = isinstance(document, SalesCreditNote)
+    with posting.lookups():
+        warehouse = warehouse_default(company=company)
+        moves = (_return_lines(ctx, warehouse, lines) if isinstance(document, SalesCreditNote)
+                 else _issue_lines(ctx, warehouse, lines))
+        done = JournalEntry.objects.filter(
+            company=company, source_type=document.document_type, source_id=str(document.pk),
+            idempotency_key__startswith=_key_prefix(document)).count()
+        data = cost_entry(company, document, lines, moves, done)
+        if data is not None:
+            key = data.pop("idempotency_key")
+            journal_entry_post(company=company, actor=ctx.actor, idempotency_key=key, **data)
+
+
+def cost_entry(company, document, lines, moves, done: int) -> dict | None:
+    """The cost-of-sales entry of the moves, as one item of ``journal_entries_post``:
+    inventory against cost of sales netted per account; ``done`` earlier cost entries
+    of the document make its key new."""
     amounts: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for line, move in zip(lines, moves, strict=True):
+        amounts[posting.inventory_account_id(line.item, company)] += move.value
+        amounts[posting.counter_account_id(line.item, document.document_type,
+                                           company)] -= move.value
+    label = document.number or f"{document.document_type} #{document.pk}"
+    return posting.entry_data(company=company, date=document.date, reference=label,
+                              memo=f"Cost of sales {label} {document.client.code}",
+                              source_type=document.document_type, source_id=document.pk,
+                              amounts=amounts, key=f"{_key_prefix(document)}{done}")
+
+
+def _issue_lines(ctx, warehouse, lines) -> list:
+    return issue_lines(ctx.company, ctx.actor, warehouse, ctx.document, lines)
+
+
+def issue_lines(company, actor, warehouse, document, lines) -> list:
+    """Every goods line out at once (FIFO, one locking read); a refusal names the line."""
+    return services.stock_issue_many(
+        company=company, actor=actor, warehouse=warehouse, date=document.date,
+        lines=[services.IssueLine(line.item, line.quantity, line.unit) for line in lines],
+        source_type=document.document_type, source_id=document.pk)
+
+
+def _return_lines(ctx, warehouse, lines) -> list:
+    document, moves = ctx.document, []
     for i, line in enumerate(lines):
-        common = dict(company=company, actor=ctx.actor, item=line.item, warehouse=warehouse,
-                      quantity=line.quantity, unit=line.unit, date=document.date,
-                      source_type=document.document_type, source_id=document.pk)
         try:
-            if credit:
-                move = services.stock_return(of_source_type=INVOICE_TYPE,
-                                             of_source_id=document.invoice_id, **common)
-            else:
-                move = services.stock_issue(**common)
+            moves.append(services.stock_return(
+                company=ctx.company, actor=ctx.actor, item=line.item, warehouse=warehouse,
+                quantity=line.quantity, unit=line.unit, date=document.date,
+                source_type=document.document_type, source_id=document.pk,
+                of_source_type=INVOICE_TYPE, of_source_id=document.invoice_id))
         except services.InsufficientStock as exc:
             # name the line: the stage is refused, nothing is written
             exc.field = f"lines.{i}.quantity"
             raise
-        amounts[posting.inventory_account_id(line.item)] += move.value
-        amounts[posting.counter_account_id(line.item, document.document_type)] -= move.value
-    done = JournalEntry.objects.filter(
-        company=company, source_type=document.document_type, source_id=str(document.pk),
-        idempotency_key__startswith=_key_prefix(document)).count()
-    label = document.number or f"{document.document_type} #{document.pk}"
-    posting.post(company=company, actor=ctx.actor, date=document.date, reference=label,
-                 memo=f"Cost of sales {label} {document.client.code}",
-                 source_type=document.document_type, source_id=document.pk, amounts=amounts,
-                 key=f"{_key_prefix(document)}{done}")
+    return moves
 
 
 def stock_compensate(ctx: lifecycle.EffectContext) -> None:

@@ -29,7 +29,9 @@ from cuadra.api.sales.types import (
     OrderType,
     QuoteType,
 )
+from cuadra.core.errors import NotFound
 from cuadra.sales import selectors, services
+from cuadra.sales.batch import sales_invoices_issue
 
 Q_, O_, I_, C_ = Path.SALES_QUOTES, Path.SALES_ORDERS, Path.SALES_INVOICES, Path.CREDIT_NOTES
 
@@ -37,6 +39,12 @@ Q_, O_, I_, C_ = Path.SALES_QUOTES, Path.SALES_ORDERS, Path.SALES_INVOICES, Path
 def _filter(f: DocumentFilter | None) -> dict:
     f = f or DocumentFilter()
     return {"status": f.status, "client_id": f.client_id}
+
+
+def _id(value) -> int:
+    if not str(value).isdigit():
+        raise NotFound("No such invoice.", field="ids")
+    return int(value)
 
 
 def _create(fn, info, data: DocumentInput):
@@ -145,6 +153,15 @@ class SalesMutation(PaymentsMutation):
         result = services.sales_invoice_issue(company=company(info), actor=actor(info),
                                               invoice=doc, idempotency_key=idempotency_key)
         return InvoicePayload(invoice=result.document, warnings=result.warnings)
+
+    @strawberry.mutation(extensions=requires(I_, Action.POST))
+    def issue_invoices(self, info: strawberry.Info, ids: list[strawberry.ID],
+                       idempotency_key: str | None = None) -> list[InvoicePayload]:
+        """Issue the selected drafts, in the order given, all or nothing."""
+        results = sales_invoices_issue(company=company(info), actor=actor(info),
+                                       invoices=[_id(i) for i in ids],
+                                       idempotency_key=idempotency_key)
+        return [InvoicePayload(invoice=r.document, warnings=r.warnings) for r in results]
 
     @strawberry.mutation(extensions=requires(I_, Action.POST))
     def move_sales_invoice(self, info: strawberry.Info, id: strawberry.ID, action: str,

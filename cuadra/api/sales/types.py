@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import strawberry
 import strawberry_django
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from cuadra.api.ledger.types import Amount
@@ -76,6 +77,16 @@ class CreditLineType(SalesLineFields):
         return self.invoice_line_id
 
 
+def _rate_totals(document) -> list[RateTotalType]:
+    """A page's lines and taxes come in one prefetch (``rate_lines``, its own attribute so
+    the ``lines`` field's prefetch does not clash); a lone document reads its own."""
+    lines = getattr(document, "rate_lines", None)
+    if lines is None:
+        lines = document.lines.select_related("tax").order_by("line_no")
+    return [RateTotalType(tax_code=r.tax_code, rate=r.rate, base=r.base, tax=r.tax)
+            for r in totals_by_rate(sorted(lines, key=lambda li: li.line_no))]
+
+
 @strawberry.interface(name="SalesDocument")
 class SalesDocumentFields:
     id: strawberry.ID
@@ -92,14 +103,13 @@ class SalesDocumentFields:
     def client_id(self) -> strawberry.ID:
         return self.client_id
 
-    @strawberry.field
+    @strawberry_django.field(select_related=["client"])
     def client_code(self) -> str:
         return self.client.code
 
     @strawberry.field
     def totals_by_rate(self) -> list[RateTotalType]:
-        return [RateTotalType(tax_code=r.tax_code, rate=r.rate, base=r.base, tax=r.tax)
-                for r in totals_by_rate(self.lines.select_related("tax"))]
+        return _rate_totals(self)
 
 
 @strawberry_django.type(m.SalesQuote, name="SalesQuote")
@@ -145,6 +155,12 @@ class InvoiceType(SalesDocumentFields):
     @strawberry.field
     def journal_entry_id(self) -> strawberry.ID | None:
         return self.journal_entry_id
+
+    @strawberry_django.field(prefetch_related=[Prefetch(
+        "lines", queryset=m.SalesInvoiceLine.objects.select_related("tax"),
+        to_attr="rate_lines")])
+    def totals_by_rate(self) -> list[RateTotalType]:
+        return _rate_totals(self)
 
 
 @strawberry_django.type(m.SalesCreditNote, name="SalesCreditNote")
