@@ -20,6 +20,7 @@ INVENTORY_COUNT) at the stage that moves stock, makes its moves through
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections import defaultdict
 from decimal import Decimal
@@ -316,6 +317,11 @@ def _warehouse(errors, company, value, field: str) -> Warehouse | None:
     return wh
 
 
+def _check_date(errors: ErrorCollector, date) -> None:
+    if not isinstance(date, dt.date):
+        errors.add("date", "A stock document needs a date.")
+
+
 def _create(model, *, company, actor, header: dict, lines: list[dict], operation: str):
     doc = model.objects.create(company=company, created_by=actor, **header)
     line_model = LINE_MODELS[model.document_type]
@@ -333,6 +339,7 @@ def stock_adjustment_create(*, company, actor, kind: str, warehouse, date, lines
     if kind not in AdjustmentKind.values:
         errors.add("kind", f"Choose one of {', '.join(AdjustmentKind.values)}.")
     wh = _warehouse(errors, company, warehouse, "warehouseId")
+    _check_date(errors, date)
     if counter_account is not None and not hasattr(counter_account, "pk"):
         from cuadra.ledger.models import Account
 
@@ -359,6 +366,7 @@ def stock_transfer_create(*, company, actor, from_warehouse, to_warehouse, date,
                           lines: list[dict], notes: str = "") -> StockTransfer:
     errors = ErrorCollector()
     src = _warehouse(errors, company, from_warehouse, "fromWarehouseId")
+    _check_date(errors, date)
     dst = _warehouse(errors, company, to_warehouse, "toWarehouseId")
     if src is not None and src == dst:
         errors.add("toWarehouseId", "A transfer goes to another warehouse.")
@@ -377,6 +385,7 @@ def inventory_count_create(*, company, actor, warehouse, date, lines: list[dict]
                            notes: str = "") -> InventoryCount:
     errors = ErrorCollector()
     wh = _warehouse(errors, company, warehouse, "warehouseId")
+    _check_date(errors, date)
     values = [_line_values(errors, company, i, li, qty_key="counted")
               for i, li in enumerate(lines or [])]
     errors.raise_if_any()

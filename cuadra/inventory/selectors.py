@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 
 from cuadra.core.errors import NotFound
 from cuadra.core.money import CENT, ZERO, DecimalSum
@@ -84,33 +84,38 @@ def _filters(item_id, warehouse_id) -> Q:
 def stock_on_hand(*, company, as_of: dt.date | None = None, item_id=None,
                   warehouse_id=None, include_zero: bool = False) -> list[StockRow]:
     """Quantity (base units) and value per (item, warehouse) at the end of ``as_of``
-    (default: everything): the last snapshot on or before it plus the moves after it."""
+    (default: everything): the last snapshot on or before it plus the moves after it.
+    One grouped query for the pairs without a snapshot and one per distinct snapshot
+    date (normally one: the last period closed), never one per pair."""
     flt = _filters(item_id, warehouse_id)
     snaps = StockSnapshot.objects.filter(Q(company=company) & flt)
     if as_of is not None:
         snaps = snaps.filter(period_end__lte=as_of)
     last = {(r["item_id"], r["warehouse_id"]): r["end"] for r in snaps.values(
-        "item_id", "warehouse_id").annotate(end=Max("period_end"))}
+        "item_id", "warehouse_id").annotate(end=Max("period_end")).order_by()}
     totals: dict[tuple[int, int], list[Decimal]] = {}
     if last:
-        for s in snaps.filter(period_end__in=set(last.values())):
-            if last.get((s.item_id, s.warehouse_id)) == s.period_end:
-                totals[(s.item_id, s.warehouse_id)] = [s.quantity, s.value]
+        for item, wh, end, qty, val in snaps.filter(period_end__in=set(last.values())) \
+                .values_list("item_id", "warehouse_id", "period_end", "quantity", "value"):
+            if last.get((item, wh)) == end:
+                totals[(item, wh)] = [qty, val]
     moves = StockMove.objects.filter(Q(company=company) & flt)
     if as_of is not None:
         moves = moves.filter(date__lte=as_of)
-    for row in (moves.values("item_id", "warehouse_id")
-                .annotate(qty=DecimalSum("quantity"), val=DecimalSum("value"),
-                          end=Max("date")).order_by()):
-        key = (row["item_id"], row["warehouse_id"])
-        if key in last:
-            continue  # summed below, from the snapshot on
-        totals[key] = [row["qty"] or ZERO, row["val"] or ZERO]
-    for key, end in last.items():
-        after = moves.filter(item_id=key[0], warehouse_id=key[1], date__gt=end).aggregate(
-            qty=DecimalSum("quantity"), val=DecimalSum("value"))
-        totals[key][0] += after["qty"] or ZERO
-        totals[key][1] += after["val"] or ZERO
+
+    def add(qs, keep) -> None:
+        for row in (qs.values("item_id", "warehouse_id")
+                    .annotate(qty=DecimalSum("quantity"), val=DecimalSum("value")).order_by()):
+            key = (row["item_id"], row["warehouse_id"])
+            if keep(key):
+                total = totals.setdefault(key, [ZERO, ZERO])
+                total[0] += row["qty"] or ZERO
+                total[1] += row["val"] or ZERO
+
+    covered = snaps.filter(item_id=OuterRef("item_id"), warehouse_id=OuterRef("warehouse_id"))
+    add(moves.filter(~Exists(covered)), lambda key: True)
+    for end in sorted(set(last.values())):
+        add(moves.filter(date__gt=end), lambda key, end=end: last.get(key) == end)
     stale = stale_keys(company=company)
     rows = [StockRow(item, wh, qty, val, (item, wh) in stale)
             for (item, wh), (qty, val) in sorted(totals.items())]
@@ -267,3 +272,10 @@ def slow_movers(*, company, as_of: dt.date, days: int = 90) -> list[StockRow]:
     rows = [r for r in stock_on_hand(company=company, as_of=as_of)
             if r.quantity > 0 and (r.item_id, r.warehouse_id) not in moving]
     return sorted(rows, key=lambda r: (-r.value, r.item_id, r.warehouse_id))
+
+
+def stock_moves_of(*, company, source_type: str, source_id) -> QuerySet[StockMove]:
+    """The moves a document made (reversals and re-costs included), in order."""
+    return (StockMove.objects.filter(company=company, source_type=source_type,
+                                     source_id=str(source_id))
+            .select_related("item", "warehouse").order_by("id"))

@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from cuadra.catalog.enums import ItemKind
 from cuadra.catalog.models import Item, ItemUnit
-from cuadra.core.audit import audit_create, audit_update, snapshot
+from cuadra.core.audit import audit_create, audit_create_many, audit_update, snapshot
 from cuadra.core.errors import Conflict, DomainError, ErrorCollector, ValidationError
 from cuadra.core.events import publish_on_commit
 from cuadra.core.money import MONEY_PLACES, ZERO, to_decimal
@@ -345,6 +346,120 @@ def stock_issue(*, company, actor, item, warehouse, quantity, unit=None, date,
     return move
 
 
+@dataclass(frozen=True)
+class IssueLine:
+    """One line of ``stock_issue_many``: ``quantity`` in ``unit`` (default base unit)."""
+
+    item: Item
+    quantity: object
+    unit: ItemUnit | None = None
+
+
+def _locked_layers_many(company, warehouse, item_ids, *, up_to: dt.date) -> list[CostLayer]:
+    """The live layers of several items in one query, locked item by item (pk order),
+    each item's in FIFO order (date, id): the same rows and order ``stock_issue`` locks
+    per item."""
+    return list(CostLayer.objects.filter(company=company, warehouse=warehouse,
+                                         item_id__in=sorted(item_ids), date__lte=up_to)
+                .exclude(remaining=0).select_for_update(of=("self",))
+                .order_by("item_id", "date", "id"))
+
+
+def _queues_many(company, warehouse, items: dict, layers: list[CostLayer]) -> dict:
+    """item id -> FifoQueue, as ``_queue`` builds it; the last unit cost is read only
+    where a negative layer may need it (negative stock allowed)."""
+    allow = inventory_settings_get(company=company).allow_negative_stock
+    by_item: dict[int, list] = {pk: [] for pk in items}
+    for la in layers:
+        by_item[la.item_id].append(valuation.Layer(
+            key=la.pk, quantity=la.quantity, unit_cost=la.unit_cost, value=la.value,
+            remaining=la.remaining, remaining_value=la.remaining_value))
+    return {pk: valuation.FifoQueue(
+        queue, quantum=QUANTUM, allow_negative=allow,
+        last_unit_cost=_last_unit_cost(company, items[pk], warehouse) if allow else None,
+        fallback_cost=items[pk].cost or ZERO) for pk, queue in by_item.items()}
+
+
+def _issue_draws(queues, warehouse, date, base_qtys, lines) -> list[valuation.Issue]:
+    issues = []
+    for i, (line, base_qty) in enumerate(zip(lines, base_qtys, strict=True)):
+        try:
+            issues.append(queues[line.item.pk].issue(base_qty, key=-(i + 1)))
+        except valuation.InsufficientStock as exc:
+            raise InsufficientStock(
+                f"{line.item.sku}: {exc.requested.normalize():f} requested, "
+                f"{max(exc.available, ZERO).normalize():f} on hand in {warehouse.code} "
+                f"on {date.isoformat()}.", field=f"lines.{i}.quantity") from None
+    return issues
+
+
+@transaction.atomic
+def stock_issue_many(*, company, actor, warehouse, date, lines: list[IssueLine],
+                     source_type: str, source_id, location=None) -> list[StockMove]:
+    """What one ``stock_issue`` per line, in order, writes and returns (one ISSUE move
+    per line, FIFO draws, negative layers, audit, snapshots dropped, re-cost scheduled),
+    with one locking read of the items' layers and bulk writes. A refusal names the line
+    (``lines.<i>.quantity``) and writes nothing."""
+    base_qtys = [_check_common(company=company, item=li.item, warehouse=warehouse,
+                               quantity=li.quantity, unit=li.unit, date=date,
+                               source_type=source_type, source_id=source_id,
+                               path=f"lines.{i}.")[0] for i, li in enumerate(lines)]
+    if not lines:
+        return []
+    items = {li.item.pk: li.item for li in lines}
+    layers = _locked_layers_many(company, warehouse, items, up_to=date)
+    queues = _queues_many(company, warehouse, items, layers)
+    issues = _issue_draws(queues, warehouse, date, base_qtys, lines)
+    user = actor if getattr(actor, "pk", None) else None
+    moves = StockMove.objects.bulk_create([StockMove(
+        company=company, item=li.item, warehouse=warehouse, location=location, date=date,
+        kind=MoveKind.ISSUE, quantity=-qty, value=-issue.value,
+        unit_cost=(issue.value / qty).quantize(COST_QUANTUM), source_type=source_type,
+        source_id=str(source_id), actor=user)
+        for li, qty, issue in zip(lines, base_qtys, issues, strict=True)])
+    rows = {la.pk: la for la in layers}
+    _write_back_many(rows, [d.layer for issue in issues for d in issue.draws])
+    LayerConsumption.objects.bulk_create([
+        LayerConsumption(company=company, move=move, layer=rows[d.layer.key],
+                         quantity=d.quantity, value=d.value)
+        for move, issue in zip(moves, issues, strict=True) for d in issue.draws])
+    CostLayer.objects.bulk_create([
+        CostLayer(company=company, move=move, item=move.item, warehouse=warehouse, date=date,
+                  quantity=neg.quantity, unit_cost=neg.unit_cost, value=neg.value,
+                  remaining=neg.remaining, remaining_value=neg.remaining_value)
+        for move, issue in zip(moves, issues, strict=True)
+        if (neg := issue.negative_layer) is not None])
+    audit_create_many(actor=actor, company_id=company.pk, objs=moves, operation="stock_issue")
+    _after_moves(company=company, actor=actor, warehouse=warehouse, date=date, items=items)
+    return moves
+
+
+def _write_back_many(rows: dict[int, CostLayer], layers: list[valuation.Layer]) -> None:
+    changed = {}
+    for layer in layers:
+        row = rows.get(layer.key)
+        if row is not None and (row.remaining, row.remaining_value) != (
+                layer.remaining, layer.remaining_value):
+            row.remaining, row.remaining_value = layer.remaining, layer.remaining_value
+            row.updated_at = timezone.now()
+            changed[row.pk] = row
+    if changed:
+        CostLayer.objects.bulk_update(list(changed.values()),
+                                      ["remaining", "remaining_value", "updated_at"])
+
+
+def _after_moves(*, company, actor, warehouse, date, items: dict) -> None:
+    """``_after_move`` for moves of several items on one date and warehouse."""
+    StockSnapshot.objects.filter(company=company, item_id__in=list(items),
+                                 warehouse=warehouse, period_end__gte=date).delete()
+    later = set(StockMove.objects.filter(company=company, item_id__in=list(items),
+                                         warehouse=warehouse, date__gt=date)
+                .exclude(kind=MoveKind.RECOST).values_list("item_id", flat=True).distinct())
+    for pk in sorted(later):
+        recost_schedule(company=company, actor=actor, item=items[pk], warehouse=warehouse,
+                        from_date=date)
+
+
 # --- reverse / revalue -----------------------------------------------------------------------
 
 @transaction.atomic
@@ -490,18 +605,11 @@ def recost_schedule(*, company, actor, item, warehouse, from_date: dt.date) -> R
 
 # --- snapshots -------------------------------------------------------------------------------
 
-@transaction.atomic
 def stock_snapshots_close(*, company, period_end: dt.date) -> int:
-    """Store quantity and value per (item, warehouse) at the end of ``period_end``, so
-    later balances sum only the moves after it. Returns the number of rows written."""
-    from cuadra.inventory import selectors
+    """See :func:`cuadra.inventory.snapshots.stock_snapshots_close`."""
+    from cuadra.inventory import snapshots
 
-    rows = selectors.stock_on_hand(company=company, as_of=period_end, include_zero=True)
-    for row in rows:
-        StockSnapshot.objects.update_or_create(
-            company=company, item_id=row.item_id, warehouse_id=row.warehouse_id,
-            period_end=period_end, defaults={"quantity": row.quantity, "value": row.value})
-    return len(rows)
+    return snapshots.stock_snapshots_close(company=company, period_end=period_end)
 
 
 # --- returns -----------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Celery tasks of inventory: ids in, one service call, idempotent. ``recost_run`` runs on
-the ``recost`` queue (settings.CELERY_TASK_ROUTES); eager in the embedded default."""
+the ``recost`` queue (settings.CELERY_TASK_ROUTES); eager in the embedded default.
+``snapshots_close`` runs daily from beat (settings.CELERY_BEAT_SCHEDULE)."""
 
 from __future__ import annotations
 
@@ -14,3 +15,12 @@ def recost_run(job_id: int) -> str:
 
     with context.request_context(request_id=context.current().request_id, source="task"):
         return recost_job_run(job_id=job_id).state
+
+
+@shared_task(name="cuadra.inventory.tasks.snapshots_close")
+def snapshots_close() -> int:
+    """Beat, daily: last month's stock snapshots of every company (idempotent)."""
+    from cuadra.inventory.snapshots import stock_snapshots_close_due
+
+    with context.request_context(source="task"):
+        return stock_snapshots_close_due()

@@ -104,3 +104,56 @@ def test_issues_of_different_items_do_not_wait(platform, demo):
 
     assert holds_while_other_issues(y) == D("-1.00")
     assert holds_while_other_issues(x) == "OperationalError"  # the control: same item waits
+
+
+def test_recost_chunk_holds_its_pair_only(platform, demo):
+    """A re-cost chunk locks the layers of its (item, warehouse) like an issue does: an
+    issue of another item goes through meanwhile, one of the same pair waits."""
+    from cuadra.inventory import recost
+    from cuadra.inventory.models import RecostJob
+
+    owner = platform.owner
+    wh = selectors.warehouse_default(company=demo)
+    x = catalog.item_create(company=demo, actor=owner, sku="RC-X", name="x", base_price="1")
+    y = catalog.item_create(company=demo, actor=owner, sku="RC-Y", name="y", base_price="1")
+    _receive(demo, owner, x, wh, "10", "1", "RX")
+    _receive(demo, owner, y, wh, "10", "1", "RY")
+    job = RecostJob.objects.create(company=demo, item=x, warehouse=wh, from_date=DAY)
+
+    def while_chunk_runs(other):
+        holds, done = threading.Event(), threading.Event()
+        outcome = {}
+        real_chunk = recost._chunk
+
+        def slow_chunk(job, size):
+            step = real_chunk(job, size)
+            holds.set()
+            outcome["in_time"] = done.wait(timeout=10)
+            return step
+
+        def a(_):
+            recost._chunk = slow_chunk
+            try:
+                recost.recost_job_run(job_id=job.pk)
+            finally:
+                recost._chunk = real_chunk
+
+        def b(_):
+            assert holds.wait(timeout=10)
+            try:
+                with transaction.atomic():
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL lock_timeout = '2s'")
+                    outcome["b"] = _issue(demo, owner, other, wh, "1", "B").value
+            except Exception as exc:
+                outcome["b"] = type(exc).__name__
+            finally:
+                done.set()
+
+        assert run_threads(2, lambda i: (a, b)[i](i)) == []
+        assert outcome["in_time"]
+        RecostJob.objects.filter(pk=job.pk).update(state="pending")
+        return outcome["b"]
+
+    assert while_chunk_runs(y) == D("-1.00")
+    assert while_chunk_runs(x) == "OperationalError"  # the same pair waits for the chunk
