@@ -2,35 +2,43 @@
 exports to CSV and XLSX, against a raw baseline.
 
     cuadra bench documents [--rows 1000000] [--companies 20] [--repeat 20]
-                           [--skip-export] [--export-rows N]
+                           [--skip-pages] [--skip-export] [--export-rows N]
 
-Registry rows are written directly with bulk inserts (not through sales: this measures
-the registry, not invoicing), spread over BENCHDOC01..NN companies, once; a second run
-reuses them. A user ``benchdocs`` holds the Owner role in every one of them, so pages
-and exports span all companies, as a multi-company user sees them.
+Registry rows are written directly (not through sales: this measures the registry, not
+invoicing), spread over companies BD01..NN, once; a second run reuses them. On
+PostgreSQL one set-based ``INSERT ... SELECT ... FROM generate_series`` per 100,000 rows
+(values derived from the row number, so every run loads the same data); on SQLite bulk
+inserts. A user ``benchdocs`` holds the Owner role in every company, so pages and
+exports span all of them, as a multi-company user sees them. Each company has two
+custom fields (project: choice, budget: money) that some combinations filter on.
 
-Pages: one page of 50 rows, through ``documents_page`` (scope, view, filters, the
-columns of the default configuration, totals), for a dozen filter combinations: median
-and p95 per combination. Exports: every row the user may export, default columns, to CSV
-(``csv_lines``, the generator the web streams) and XLSX (``write_xlsx``, write-only
-workbook to a temporary file): rows per second and peak Python memory (tracemalloc) and
-the process's peak RSS. Baseline: the same rows and columns, raw: ``COPY (SELECT ...)
-TO STDOUT CSV`` on PostgreSQL, a plain sqlite3 cursor into ``csv.writer`` on SQLite.
-Prints figures; never asserts timings.
+Pages: one page of 50 rows through ``documents_page`` (scope, view, filters, the
+default columns, 51 rows read, a count capped at 10,000) per filter combination: median
+and p95. Raw baseline: the same two SQL statements on a bare cursor. Summary: the exact
+count and per-currency totals the page leaves out (``documents_summary``). A deep page
+by OFFSET against the same rows by keyset cursor.
+
+Exports: every row the user may export, default columns, to CSV (``csv_lines``, the
+generator the web streams) and XLSX (``write_xlsx``, write-only workbook), and the raw
+baseline (``COPY (SELECT ...) TO STDOUT CSV`` on PostgreSQL, a sqlite3 cursor into
+``csv.writer`` on SQLite), each in a fresh process whose peak RSS (ru_maxrss) is
+printed with rows per second. Prints figures; never asserts timings.
 """
-
 from __future__ import annotations
 
 import argparse
 import csv
 import datetime as dt
 import io
+import json
+import os
 import random
 import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
-import tracemalloc
 from decimal import Decimal
 
 from django.db import connection
@@ -71,6 +79,68 @@ def _setup(companies: int):
     return user, out
 
 
+def _custom_fields(companies, user) -> None:
+    """Two custom fields per company the filters use: project (choice), budget (money)."""
+    from cuadra.documents.custom_fields import custom_field_definition_create
+    from cuadra.documents.models import CustomFieldDefinition
+
+    for company in companies:
+        have = set(CustomFieldDefinition.objects.filter(company=company)
+                   .values_list("key", flat=True))
+        if "project" not in have:
+            custom_field_definition_create(company=company, actor=user, key="project",
+                                           label="Proyecto", field_type="choice",
+                                           choices=PROJECTS)
+        if "budget" not in have:
+            custom_field_definition_create(company=company, actor=user, key="budget",
+                                           label="Presupuesto", field_type="money")
+
+
+PROJECTS = ["alfa", "beta", "gamma", "delta"]
+
+# One set-based statement per chunk: every value derives from the row number through
+# hashint4extended (deterministic, so two runs load the same data).
+PG_INSERT = """
+WITH src AS (
+  SELECT g,
+    (1 + abs(hashint4extended(g, 1)) %% 6)::int AS ki,
+    (abs(hashint4extended(g, 2)) %% 731)::int AS day,
+    round((100 + abs(hashint4extended(g, 3)) %% 4999901)::numeric / 100, 2) AS amount,
+    (1 + abs(hashint4extended(g, 4)) %% 4)::int AS si,
+    (1 + abs(hashint4extended(g, 5)) %% 5000)::int AS party,
+    (1 + abs(hashint4extended(g, 6)) %% 5)::int AS cs,
+    (1 + abs(hashint4extended(g, 7)) %% 30)::int AS mgr,
+    (1 + abs(hashint4extended(g, 8)) %% 5)::int AS ti,
+    (1 + abs(hashint4extended(g, 9)) %% 5)::int AS st,
+    (1 + abs(hashint4extended(g, 10)) %% 4)::int AS pj
+  FROM generate_series(%(first)s, %(last)s) g),
+typed AS (
+  SELECT src.*,
+    (%(types)s::text[])[ki] AS document_type, (%(paths)s::text[])[ki] AS path,
+    (%(kinds)s::text[])[ki] AS kind,
+    CASE WHEN ki <= 3 THEN (%(states)s::text[])[si] ELSE '' END AS payment_state
+  FROM src)
+INSERT INTO documents_documentrecord (
+  created_at, updated_at, company_id, document_type, object_id, path, number, kind,
+  document_date, document_created_at, party_type, party_id, party_code, party_name,
+  customer_status, manager_id, manager_name, currency, amount, tax, paid_amount,
+  payment_state, payment_result, status, notes, tags, folder, shared_with, custom)
+SELECT now(), now(), (%(companies)s::bigint[])[1 + g %% %(ncompanies)s::int], document_type,
+  %(base)s + g, path, 'N-' || (%(base)s + g), kind,
+  date '2024-01-01' + day, now(), 'CLIENT', party, 'C' || lpad(party::text, 5, '0'),
+  'Cliente ' || party, (%(customer_status)s::text[])[cs], mgr, 'Vendedor ' || mgr, 'USD',
+  amount, round(amount * 0.07, 2),
+  CASE payment_state WHEN 'PAID' THEN amount WHEN 'PARTIAL' THEN round(amount / 2, 2)
+                     ELSE 0 END,
+  payment_state, '', (%(statuses)s::text[])[st], '', (%(tags)s::text[])[ti], '', '',
+  jsonb_build_object('project', (%(projects)s::text[])[pj], 'budget',
+                     round(amount * 1.5, 2)::text)
+FROM typed
+"""
+CHUNK_ROWS = 100_000
+STATUSES = ["issued", "issued", "issued", "draft", "voided"]
+
+
 def _load(companies, rows: int) -> int:
     from cuadra.documents.models import DocumentRecord
 
@@ -78,12 +148,54 @@ def _load(companies, rows: int) -> int:
     have = DocumentRecord.objects.filter(company_id__in=ids).count()
     if have >= rows:
         return have
-    rng = random.Random(42)
     start = time.perf_counter()
+    if connection.vendor == "postgresql":
+        _load_pg(ids, have, rows)
+    else:
+        _load_bulk(ids, rows - have)
+    took = time.perf_counter() - start
+    how = ("INSERT ... SELECT generate_series" if connection.vendor == "postgresql"
+           else "bulk inserts")
+    print(f"loaded {rows - have:,} registry rows in {took:.1f} s "
+          f"({(rows - have) / took:,.0f} rows/s, {how})")
+    return rows
+
+
+def _load_pg(ids: list[int], have: int, rows: int) -> None:
+    """Plain indexes are dropped for the load and rebuilt after it (a bulk load's usual
+    order: building a GIN trigram index once is far cheaper than row by row); the
+    constraint indexes stay."""
+    params = {"types": [k[0] for k in KINDS], "paths": [k[1] for k in KINDS],
+              "kinds": [k[2] for k in KINDS], "states": STATES, "companies": ids,
+              "ncompanies": len(ids), "customer_status": CUSTOMER_STATUS,
+              "statuses": STATUSES, "tags": TAGS, "projects": PROJECTS, "base": 2_000_000_000}
+    with connection.cursor() as cursor:
+        cursor.execute("""SELECT i.indexname, i.indexdef FROM pg_indexes i
+                          WHERE i.tablename = 'documents_documentrecord' AND NOT EXISTS (
+                            SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)""")
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        try:
+            for first in range(have + 1, rows + 1, CHUNK_ROWS):
+                last = min(first + CHUNK_ROWS - 1, rows)
+                cursor.execute(PG_INSERT, {**params, "first": first, "last": last})
+        finally:
+            started = time.perf_counter()
+            for _name, definition in indexes:
+                cursor.execute(definition)
+            cursor.execute("ANALYZE documents_documentrecord")
+            print(f"rebuilt {len(indexes)} indexes and analysed in "
+                  f"{time.perf_counter() - started:.1f} s")
+
+
+def _load_bulk(ids: list[int], todo: int) -> None:
+    from cuadra.documents.models import DocumentRecord
+
+    rng = random.Random(42)
     day0 = dt.date(2024, 1, 1)
     next_id = (DocumentRecord.objects.order_by("-object_id")
                .values_list("object_id", flat=True).first() or 0) + 1_000_000_000
-    todo = rows - have
     while todo > 0:
         n = min(BATCH, todo)
         batch = []
@@ -97,7 +209,7 @@ def _load(companies, rows: int) -> int:
             batch.append(DocumentRecord(
                 company_id=ids[oid % len(ids)], document_type=document_type,
                 object_id=oid, path=path, kind=kind, number=f"N-{oid}",
-                status=rng.choice(["issued", "issued", "issued", "draft", "voided"]),
+                status=rng.choice(STATUSES),
                 document_date=day0 + dt.timedelta(days=rng.randint(0, 730)),
                 party_type="CLIENT", party_id=rng.randint(1, 5000),
                 party_code=f"C{rng.randint(1, 5000):05d}",
@@ -105,14 +217,12 @@ def _load(companies, rows: int) -> int:
                 amount=amount, tax=(amount * Decimal("0.07")).quantize(Decimal("0.01")),
                 paid_amount=paid, payment_state=state,
                 customer_status=rng.choice(CUSTOMER_STATUS), manager_id=rng.randint(1, 30),
-                manager_name="Vendedor", tags=rng.choice(TAGS)))
+                manager_name="Vendedor", tags=rng.choice(TAGS),
+                custom={"project": rng.choice(PROJECTS),
+                        "budget": str((amount * Decimal("1.5")).quantize(Decimal("0.01")))}))
         next_id += n
         DocumentRecord.objects.bulk_create(batch, batch_size=BATCH)
         todo -= n
-    took = time.perf_counter() - start
-    print(f"loaded {rows - have} registry rows in {took:.1f} s "
-          f"({(rows - have) / took:,.0f} rows/s, bulk inserts)")
-    return rows
 
 
 COMBINATIONS = [
@@ -127,112 +237,195 @@ COMBINATIONS = [
     ("customer ON_HOLD", {"customer_status": "ON_HOLD"}),
     ("manager 7", {"manager": "7"}),
     ("text 'Cliente 42'", {"q": "Cliente 42"}),
+    ("text number N-2000012345", {"q": "N-2000012345"}),
     ("date+state+amount", {"date_from": "2025-01-01", "date_to": "2025-06-30",
                            "payment_state": "UNPAID", "amount_min": "500"}),
+    ("cf.project=beta", {"cf.project": "beta"}),
+    ("cf.budget 100..200", {"cf.budget.min": "100", "cf.budget.max": "200"}),
+    ("company+state+cf", {"company": "BD05", "payment_state": "PAID",
+                          "cf.project": "gamma"}),
 ]
 
 
-def _pages(user, company, repeat: int, with_totals: bool) -> None:
-    from cuadra.documents.filters import DocumentFilters
-    from cuadra.documents.registry_selectors import documents_page
+def _p95(times: list[float]) -> float:
+    times = sorted(times)
+    return times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
 
-    print(f"\none page of 50 rows (scope + filters + default columns + COUNT"
-          f"{' + totals per currency' if with_totals else ''}), {repeat} runs each")
-    print(f"{'filters':<24} {'rows':>9} {'median ms':>10} {'p95 ms':>8}")
+
+def _raw_ms(sql: str, params) -> float:
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        cursor.fetchall()
+    return (time.perf_counter() - start) * 1000
+
+
+def _page_sql(user, filters, columns) -> list[tuple[str, tuple]]:
+    """The statements the page runs (rows + capped count), for the raw baseline."""
+    from cuadra.documents.filters import documents_query, values_fields
+    from cuadra.documents.registry_selectors import COUNT_CAP
+
+    qs = documents_query(user=user, view="everything", filters=filters)
+    page = qs.values(*values_fields(columns), "document_date")[:51]
+    count = qs.order_by().values("id")[:COUNT_CAP + 1]
+    return [page.query.sql_with_params(),
+            (f"SELECT COUNT(*) FROM ({count.query.sql_with_params()[0]}) t",
+             count.query.sql_with_params()[1])]
+
+
+def _pages(user, company, repeat: int) -> None:
+    from cuadra.documents.filters import DocumentFilters
+    from cuadra.documents.registry_selectors import documents_page, documents_summary
+
+    print(f"\none page of 50 rows through documents_page (scope + filters + default "
+          f"columns + limit 51 + count capped at 10,000), {repeat} runs each; raw: the "
+          f"same two SQL statements on a bare cursor; summary: exact count + totals per "
+          f"currency over every match (asked apart), 3 runs")
+    print(f"{'filters':<26} {'count':>9} {'median ms':>10} {'p95 ms':>8} "
+          f"{'raw med':>8} {'raw p95':>8} {'summary ms':>11} {'exact count':>12}")
     for label, raw in COMBINATIONS:
         filters = DocumentFilters.parse(raw)
-        times = []
-        total = 0
+        times, raw_times = [], []
+        page = None
         for _ in range(repeat):
             user.__dict__.pop("_cuadra_grants", None)  # a fresh request each time
             start = time.perf_counter()
             page = documents_page(company=company, user=user, view="everything",
-                                  filters=filters, offset=0, limit=50,
-                                  with_totals=with_totals)
+                                  filters=filters, offset=0, limit=50)
             times.append((time.perf_counter() - start) * 1000)
-            total = page.total_count
-        times.sort()
-        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-        print(f"{label:<24} {total:>9,} {statistics.median(times):>10.1f} {p95:>8.1f}")
+        statements = _page_sql(user, filters, page.columns)
+        for _ in range(repeat):
+            raw_times.append(sum(_raw_ms(sql, params) for sql, params in statements))
+        summary_times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            summary = documents_summary(user=user, view="everything", filters=filters)
+            summary_times.append((time.perf_counter() - start) * 1000)
+        shown = ">10,000" if page.count_capped else f"{page.total_count:,}"
+        print(f"{label:<26} {shown:>9} {statistics.median(times):>10.1f} "
+              f"{_p95(times):>8.1f} {statistics.median(raw_times):>8.1f} "
+              f"{_p95(raw_times):>8.1f} {statistics.median(summary_times):>11.1f} "
+              f"{summary.total_count:>12,}")
 
 
-def _measure(fn):
-    tracemalloc.start()
-    start = time.perf_counter()
-    rows = fn()
-    took = time.perf_counter() - start
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return rows, took, peak
+def _deep_pages(user, company, repeat: int, depth: int) -> None:
+    """Page ``depth/50`` by OFFSET, and the same rows by keyset cursor."""
+    from cuadra.documents.filters import DocumentFilters
+    from cuadra.documents.registry_selectors import documents_page, keyset_cursor
+
+    filters = DocumentFilters()
+    before = documents_page(company=company, user=user, view="everything",
+                            filters=filters, offset=depth - 50, limit=50)
+    cursor_row = {"id": before.rows[-1].id,
+                  "document_date": next(c for c, col in zip(before.rows[-1].cells,
+                                                            before.columns, strict=True)
+                                        if col.key == "date") or None}
+    cursor = keyset_cursor(cursor_row)
+    results = {}
+    for label, kwargs in ((f"offset {depth:,}", {"offset": depth}),
+                          ("keyset after cursor", {"after": cursor})):
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            page = documents_page(company=company, user=user, view="everything",
+                                  filters=filters, limit=50, **kwargs)
+            times.append((time.perf_counter() - start) * 1000)
+        results[label] = [r.id for r in page.rows]
+        print(f"{label:<26} {'':>9} {statistics.median(times):>10.1f} {_p95(times):>8.1f}")
+    same = len(set(map(tuple, results.values()))) == 1
+    print(f"(offset and keyset pages hold the same rows: {same})")
 
 
-def _exports(user, company, limit: int | None) -> None:
+EXPORT_KINDS = ("csv", "xlsx", "raw")
+
+
+def _exports(limit: int | None, runs_in: str, xlsx_limit: int | None = None) -> None:
+    """Each export in its own process, so its peak RSS is its own."""
+    print("\nfull export of every row the user may export, default columns; each in a "
+          "fresh process (peak RSS = ru_maxrss of that process; 'start' = after Django "
+          "setup, before the export)")
+    print(f"{'export':<22} {'rows':>10} {'seconds':>8} {'rows/s':>10} {'MB written':>10} "
+          f"{'start RSS':>10} {'peak RSS':>9}")
+    for kind in EXPORT_KINDS:
+        argv = [sys.executable, "-c", "import sys; from cuadra.cli import main; main(sys.argv)",
+                "bench", "documents", "--export-child", kind, "--export-rows",
+                str((xlsx_limit if kind == "xlsx" and xlsx_limit else limit) or 0)]
+        done = subprocess.run(argv, capture_output=True, text=True, check=False, cwd=runs_in)
+        line = [x for x in done.stdout.splitlines() if x.startswith("{")]
+        if done.returncode or not line:
+            print(f"{kind}: failed\n{done.stdout[-2000:]}{done.stderr[-4000:]}")
+            continue
+        r = json.loads(line[-1])
+        print(f"{r['label']:<22} {r['rows']:>10,} {r['seconds']:>8.1f} "
+              f"{r['rows'] / r['seconds']:>10,.0f} {r['bytes'] / 2**20:>10.1f} "
+              f"{r['rss_start_mb']:>10.0f} {r['rss_peak_mb']:>9.0f}")
+
+
+def _rss_mb() -> float:
+    """Current RSS (Linux /proc), in MB."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def _export_child(kind: str, limit: int | None) -> None:
+    from django.contrib.auth import get_user_model
+
     from cuadra.documents.exports import csv_lines, export_plan, write_xlsx
     from cuadra.documents.filters import DocumentFilters
+    from cuadra.tenancy.models import Company
 
+    user = get_user_model().objects.get(username="benchdocs")
+    company = Company.objects.get(code="BD01")
     plan = export_plan(company=company, user=user, view="everything",
                        filters=DocumentFilters())
     if limit:
         plan.queryset = plan.queryset[:limit]
-    print(f"\nfull export, columns {[c.key for c in plan.columns]}")
-
-    def do_csv():
-        count = 0
-        size = 0
-        for line in csv_lines(plan):
-            size += len(line)
-            count += 1
-        return count - 1
-
-    def do_xlsx():
-        with tempfile.TemporaryFile() as out:
-            return write_xlsx(plan, out)
-
-    def do_raw():
-        return _raw_export(plan, limit)
-
-    results = []
-    for label, fn in (("CSV (csv_lines)", do_csv), ("raw baseline", do_raw),
-                      ("XLSX (write_only)", do_xlsx)):
-        rows, took, peak = _measure(fn)
-        results.append((label, rows, took, peak))
-    print(f"{'export':<20} {'rows':>10} {'seconds':>8} {'rows/s':>10} {'peak MB':>8}")
-    for label, rows, took, peak in results:
-        print(f"{label:<20} {rows:>10,} {took:>8.1f} {rows / took:>10,.0f} "
-              f"{peak / 2**20:>8.1f}")
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"process peak RSS so far: {rss:.0f} MB (tracemalloc peaks are Python heap only)")
+    rss_start = _rss_mb()
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        if kind == "csv":
+            label, rows = "CSV (csv_lines)", -1
+            for line in csv_lines(plan):
+                out.write(line.encode())
+                rows += 1
+        elif kind == "xlsx":
+            label, rows = "XLSX (write_only)", write_xlsx(plan, out)
+        else:
+            label, rows = "raw baseline (COPY)", _raw_export(plan, out)
+        out.flush()
+        size = out.tell()
+    took = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"label": label, "rows": rows, "seconds": took, "bytes": size,
+                      "rss_start_mb": rss_start, "rss_peak_mb": peak}))
 
 
-def _raw_export(plan, limit: int | None) -> int:
-    """The same rows, raw: COPY on PostgreSQL, sqlite3 cursor + csv.writer on SQLite."""
+def _raw_export(plan, out) -> int:
+    """The same rows and columns, raw: COPY on PostgreSQL, sqlite3 cursor + csv.writer
+    on SQLite."""
     from cuadra.documents.filters import values_fields
 
     qs = plan.queryset.values(*values_fields(plan.columns))
     sql, params = qs.query.sql_with_params()
+    count = 0
     if connection.vendor == "postgresql":
-        count = 0
         with connection.cursor() as cursor:
             raw = cursor.connection.cursor()
             literal = raw.mogrify(sql, params)
             with raw.copy(f"COPY ({literal}) TO STDOUT WITH CSV") as copy:
                 for block in copy:
-                    count += bytes(block).count(b"\n")
+                    data = bytes(block)
+                    count += data.count(b"\n")
+                    out.write(data)
         return count
-    out = io.StringIO()
-    writer = csv.writer(out)
-    count = 0
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    writer = csv.writer(text)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        while True:
-            chunk = cursor.fetchmany(2000)
-            if not chunk:
-                break
-            for row in chunk:
-                writer.writerow(row)
-                count += 1
-            out.seek(0)
-            out.truncate()
+        while chunk := cursor.fetchmany(2000):
+            writer.writerows(chunk)
+            count += len(chunk)
+    text.detach()
     return count
 
 
@@ -242,15 +435,24 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--companies", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=20, help="runs per filter combination")
     parser.add_argument("--skip-export", action="store_true")
+    parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--export-rows", type=int, default=0,
                         help="export only the first N rows (0: all)")
+    parser.add_argument("--xlsx-rows", type=int, default=0,
+                        help="export only the first N rows to XLSX (0: as --export-rows)")
+    parser.add_argument("--export-child", choices=EXPORT_KINDS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.export_child:
+        _export_child(args.export_child, args.export_rows or None)
+        return 0
     print(f"database: {connection.vendor} {connection.settings_dict.get('NAME')}")
     user, companies = _setup(args.companies)
+    _custom_fields(companies, user)
     total = _load(companies, args.rows)
     print(f"registry rows in BD01..BD{args.companies:02d}: {total:,}")
-    _pages(user, companies[0], args.repeat, with_totals=False)
-    _pages(user, companies[0], args.repeat, with_totals=True)
+    if not args.skip_pages:
+        _pages(user, companies[0], args.repeat)
+        _deep_pages(user, companies[0], args.repeat, depth=min(20_000, total // 2))
     if not args.skip_export:
-        _exports(user, companies[0], args.export_rows or None)
+        _exports(args.export_rows or None, os.getcwd(), args.xlsx_rows or None)
     return 0

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cuadra.access.permissions import Path
 from cuadra.access.selectors import field_visible
@@ -48,7 +50,7 @@ STATIC_COLUMNS: dict[str, ColumnSpec] = {c.key: c for c in (
     ColumnSpec("currency", _("Currency"), "text", ("currency",)),
     ColumnSpec("amount", _("Amount"), "money", ("amount",)),
     ColumnSpec("tax", _("Tax"), "money", ("tax",)),
-    ColumnSpec("paid", _("Paid"), "money", ("paid_amount",)),
+    ColumnSpec("paid", pgettext_lazy("amount", "Paid"), "money", ("paid_amount",)),
     ColumnSpec("balance", _("Balance"), "money", ("amount", "paid_amount")),
     ColumnSpec("payment_state", _("Payment"), "text", ("payment_state",)),
     ColumnSpec("status", _("Status"), "text", ("status",)),
@@ -91,11 +93,15 @@ def view_of(value: str | None) -> str:
     return view
 
 
-def available_columns(*, company, user) -> dict[str, ColumnSpec]:
-    """Static and custom columns this user may see in the company, catalog order."""
+def available_columns(*, company, user, definitions: list[CustomFieldDefinition] | None = None
+                      ) -> dict[str, ColumnSpec]:
+    """Static and custom columns this user may see in the company, catalog order
+    (``definitions``: the company's custom fields, when the caller has read them)."""
+    if definitions is None:
+        definitions = list(CustomFieldDefinition.objects.filter(company=company))
     out = {k: c for k, c in STATIC_COLUMNS.items()
            if field_visible(user=user, company=company, path=Path.DOCUMENTS, field=k)}
-    for d in CustomFieldDefinition.objects.filter(company=company).order_by("key"):
+    for d in sorted(definitions, key=lambda d: d.key):
         if field_visible(user=user, company=company, path=Path.DOCUMENTS, field=d.key):
             out[CUSTOM_PREFIX + d.key] = ColumnSpec(CUSTOM_PREFIX + d.key, d.label,
                                                     d.field_type, ("custom",))
@@ -103,24 +109,25 @@ def available_columns(*, company, user) -> dict[str, ColumnSpec]:
 
 
 def _stored(*, company, user, view) -> list[dict] | None:
-    if user is not None:
-        mine = ColumnConfig.objects.filter(company=company, user=user, view=view).first()
-        if mine is not None:
-            return mine.columns
-    default = ColumnConfig.objects.filter(company=company, user=None, view=view).first()
-    return default.columns if default is not None else None
+    """The user's own configuration, else the company default (one query for both)."""
+    mine = Q(user__isnull=True) if user is None else Q(user=user) | Q(user__isnull=True)
+    found = {c.user_id: c.columns
+             for c in ColumnConfig.objects.filter(mine, company=company, view=view)}
+    if user is not None and user.pk in found:
+        return found[user.pk]
+    return found.get(None)
 
 
 def column_config_get(*, company, user, view: str) -> list[Column]:
     """The columns the user sees in ``view``, in order; columns no longer available (a
     deleted custom field, a hidden field) drop out."""
     view = view_of(view)
-    available = available_columns(company=company, user=user)
+    definitions = list(CustomFieldDefinition.objects.filter(company=company))
+    available = available_columns(company=company, user=user, definitions=definitions)
     entries = _stored(company=company, user=user, view=view)
     if entries is None:
         entries = [{"key": k} for k in DEFAULT_COLUMNS[view]]
-    choices = {CUSTOM_PREFIX + d.key: tuple(d.choices)
-               for d in CustomFieldDefinition.objects.filter(company=company)}
+    choices = {CUSTOM_PREFIX + d.key: tuple(d.choices) for d in definitions}
     out = []
     for entry in entries:
         spec = available.get(entry["key"])

@@ -28,6 +28,7 @@ from cuadra.core.audit import audit_create
 from cuadra.core.errors import NotFound, ValidationError
 from cuadra.core.events import publish_on_commit
 from cuadra.documents.columns import Column, view_of
+from cuadra.documents.display import display_value
 from cuadra.documents.filters import (
     CellContext,
     DocumentFilters,
@@ -64,7 +65,7 @@ class ExportPlan:
     def rows(self) -> Iterator[list]:
         for row in (self.queryset.values(*values_fields(self.columns))
                     .iterator(chunk_size=CHUNK)):
-            yield [cell(row, c, self.ctx) for c in self.columns]
+            yield [display_value(c, cell(row, c, self.ctx)) for c in self.columns]
 
 
 def export_plan(*, company, user, view: str, filters: DocumentFilters,

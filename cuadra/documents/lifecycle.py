@@ -18,18 +18,19 @@ from django.utils import timezone
 
 from cuadra.access.permissions import Action, Path
 from cuadra.access.selectors import require_perm
-from cuadra.core.audit import audit_record
+from cuadra.core.audit import audit_record, audit_records_many
 from cuadra.core.errors import InvalidTransition, NotFound, ValidationError
 from cuadra.core.events import publish_on_commit
 from cuadra.core.models import AuditAction
 from cuadra.documents.models import DocumentHistory, LifecycleDocument, WorkflowSetting
-from cuadra.documents.registry import document_record_sync
+from cuadra.documents.registry import document_record_sync, record_sync_deferred
 
 __all__ = [
     "DocumentTypeSpec", "EffectContext", "GuardContext", "LifecycleDocument", "Transition",
     "Workflow", "document_type_spec", "effects_for", "guards_for", "register_document_type",
     "register_effect", "register_guard", "registered_document_types", "subscribe",
-    "transition", "unregister_effect", "unregister_guard", "unsubscribe", "workflow_for",
+    "transition", "transition_many", "unregister_effect", "unregister_guard", "unsubscribe",
+    "workflow_for",
 ]
 
 
@@ -250,7 +251,7 @@ def transition(*, document, action: str, actor, comment: str = ""):
     Everything happens in one transaction; any refusal leaves nothing behind. Returns the
     caller's instance refreshed from the database."""
     spec = document_type_spec(type(document).document_type)
-    with db_transaction.atomic():
+    with db_transaction.atomic(), record_sync_deferred():
         locked = _lock(spec, document)
         workflow = workflow_for(company=locked.company, document_type=spec.document_type)
         source = locked.status
@@ -262,7 +263,7 @@ def transition(*, document, action: str, actor, comment: str = ""):
             guard.fn(GuardContext(**base))
         _run_effects(spec.document_type, t, base)
         _set_status(locked, source, t.target)
-        document_record_sync(locked)
+        document_record_sync(locked)  # once, when the block ends: the final state
         history = _record(spec, locked, t, source, actor, comment)
         _publish(spec.document_type, locked, history)
     document.refresh_from_db()
@@ -315,3 +316,84 @@ def _publish(document_type: str, locked, history: DocumentHistory) -> None:
     for fn in (*_subscribers.get(document_type, []), *_subscribers.get("*", [])):
         publish_on_commit(fn, locked, history)
 
+
+
+# --- many documents at once ---------------------------------------------------------------
+
+BatchEffects = Callable[[list, Transition, Workflow], None]
+
+
+def transition_many(*, model, company, documents: list, action: str, actor, comment: str = "",
+                    effects: BatchEffects | None = None) -> list:
+    """``transition`` of each document, in order, in one transaction: rows locked in
+    primary-key order, each pair checked, the permission checked, guards run per document,
+    then ``effects(locked, transition, workflow)`` (the caller's batch form of the stage
+    effects; None: each document's registered effects in turn), one status UPDATE, bulk
+    history and audit rows, one registry sync per document, events after commit. Any
+    refusal leaves nothing behind. Returns the locked instances in the given order."""
+    spec = document_type_spec(model.document_type)
+    with db_transaction.atomic(), record_sync_deferred():
+        locked = _lock_many(spec, company, documents)
+        workflow = workflow_for(company=company, document_type=spec.document_type)
+        found = [workflow.find(action, doc.status) for doc in locked]
+        if len({(t.target, t.path, t.perm, t.effects, t.compensates) for t in found}) > 1:
+            raise InvalidTransition(f"'{action}' does not move these documents alike; "
+                                    "move them one by one.", field="action")
+        t, source = found[0], locked[0].status
+        require_perm(user=actor, company=company, path=t.path, action=t.perm)
+        for doc in locked:
+            base = dict(document=doc, transition=t, actor=actor, company=company,
+                        comment=comment, workflow=workflow, from_state=doc.status)
+            for guard in guards_for(spec.document_type, action):
+                guard.fn(GuardContext(**base))
+        if effects is not None:
+            effects(locked, t, workflow)
+        else:
+            for doc in locked:
+                _run_effects(spec.document_type, t, dict(
+                    document=doc, transition=t, actor=actor, company=company,
+                    comment=comment, workflow=workflow, from_state=source))
+        _set_status_many(spec, locked, source, t.target)
+        for doc in locked:
+            document_record_sync(doc)
+        histories = _record_many(spec, locked, t, source, actor, comment)
+        for doc, history in zip(locked, histories, strict=True):
+            _publish(spec.document_type, doc, history)
+    return locked
+
+
+def _lock_many(spec: DocumentTypeSpec, company, documents: list) -> list:
+    pks = [int(getattr(d, "pk", d)) for d in documents]
+    if not pks:
+        raise ValidationError("Choose at least one document.", field="ids")
+    if len(set(pks)) != len(pks):
+        raise ValidationError("A document is named twice.", field="ids")
+    rows = {d.pk: d for d in spec.model._base_manager.select_for_update(of=("self",))
+            .select_related("company").filter(company=company, pk__in=pks).order_by("pk")}
+    for i, pk in enumerate(pks):
+        if pk not in rows:
+            raise NotFound(f"No such {spec.document_type}.", field=f"ids[{i}]")
+    return [rows[pk] for pk in pks]
+
+
+def _set_status_many(spec: DocumentTypeSpec, locked: list, source: str, target: str) -> None:
+    now = timezone.now()
+    updated = (spec.model._base_manager.filter(pk__in=[d.pk for d in locked], status=source)
+               .update(status=target, updated_at=now))
+    if updated != len(locked):
+        raise InvalidTransition("A document changed while it was being moved; "
+                                "reload it and try again.", field="action")
+    for doc in locked:
+        doc.status, doc.updated_at, doc._loaded_status = target, now, target
+
+
+def _record_many(spec, locked: list, t: Transition, source: str, actor,
+                 comment: str) -> list[DocumentHistory]:
+    histories = DocumentHistory.objects.bulk_create([DocumentHistory(
+        company_id=doc.company_id, document_type=spec.document_type, object_id=doc.pk,
+        action=t.action, from_state=source, to_state=t.target, actor=actor, comment=comment)
+        for doc in locked])
+    audit_records_many(action=AuditAction.TRANSITION, actor=actor, rows=[
+        (doc.company_id, doc, f"{spec.document_type}.{t.action}",
+         {"status": [source, t.target]}) for doc in locked], message=comment)
+    return histories

@@ -199,6 +199,11 @@ class DocumentRecord(TenantModel):
             models.Index(fields=["company", "amount"], name="docrecord_amount"),
             models.Index(fields=["company", "party_name"], name="docrecord_party"),
             models.Index(fields=["company", "number"], name="docrecord_number"),
+            # the page order (date desc, id desc): across every company the user sees,
+            # and within one (the company filter); pages read 50 rows, not all matches
+            models.Index(fields=["-document_date", "-id"], name="docrecord_date_id"),
+            models.Index(fields=["company", "-document_date", "-id"],
+                         name="docrecord_company_date_id"),
         ]
 
     def __str__(self) -> str:

@@ -18,7 +18,9 @@ state). Documents a change also affects (the invoice a payment pays) are named i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -37,6 +39,7 @@ __all__ = [
     "kind_label",
     "kind_labels",
     "record_matches",
+    "record_sync_deferred",
     "record_type_for_path",
     "register_record_describer",
     "registered_record_types",
@@ -154,53 +157,97 @@ def _end(doc) -> tuple[str, int]:
     return type(doc).document_type, int(doc.pk)
 
 
-def document_record_sync(document, *, _seen: set | None = None) -> DocumentRecord | None:
+# Documents whose sync waits for the end of a ``record_sync_deferred`` block, by
+# (type, id): the last instance named is the one described, once.
+_deferred: ContextVar[dict | None] = ContextVar("document_record_deferred", default=None)
+
+
+@contextmanager
+def record_sync_deferred() -> Iterator[None]:
+    """Inside the block, ``document_record_sync`` only notes the document; when the block
+    ends without an error each noted document is synced once, still inside the caller's
+    transaction (a transition saves its document several times: number, entry, payment
+    state, status, and the row is written once, describing the final state). An error
+    skips the syncs: the transaction rolls back anyway. Re-entrant."""
+    if _deferred.get() is not None:
+        yield
+        return
+    pending: dict = {}
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    for document in pending.values():
+        document_record_sync(document)
+
+
+def document_record_sync(document, *, _seen: set | None = None) -> None:
     """Upsert the registry row of ``document`` (and of the documents it names as related)
-    in the current transaction. A type without a describer has no row: returns None."""
+    in the current transaction. A type without a describer has no row."""
     spec = _describers.get(getattr(type(document), "document_type", ""))
     if spec is None or document.pk is None:
-        return None
+        return
+    pending = _deferred.get()
+    if pending is not None:
+        pending.pop(_end(document), None)  # re-insert: synced after what it may relate to
+        pending[_end(document)] = document
+        return
     seen = _seen if _seen is not None else set()
     key = _end(document)
     if key in seen:
-        return None
+        return
     seen.add(key)
     values = describe(document)
     with transaction.atomic():
-        record = _upsert(document, spec, values)
-        _write_links(record, values.links)
+        created = _upsert(document, spec, values)
+        _write_links(document, spec, created, values.links)
         for other in values.related:
             document_record_sync(other, _seen=seen)
-    return record
 
 
-def _upsert(document, spec: RecordType, values: RecordValues) -> DocumentRecord:
+def _upsert(document, spec: RecordType, values: RecordValues) -> DocumentRecord | None:
+    """The row written: updated in place (returns None) or created (returns it)."""
     row = values.row_values()
     row["path"] = spec.path.value
     updated = DocumentRecord.objects.filter(document_type=spec.document_type,
                                             object_id=document.pk).update(**row)
-    if not updated:
-        return DocumentRecord.objects.create(company_id=document.company_id,
-                                             document_type=spec.document_type,
-                                             object_id=document.pk, **row)
-    return DocumentRecord.objects.get(document_type=spec.document_type, object_id=document.pk)
+    if updated:
+        return None
+    return DocumentRecord.objects.create(company_id=document.company_id,
+                                         document_type=spec.document_type,
+                                         object_id=document.pk, **row)
 
 
-def _write_links(record: DocumentRecord, links: Iterable[Link]) -> None:
+def _write_links(document, spec: RecordType, created: DocumentRecord | None,
+                 links: Iterable[Link]) -> None:
     wanted = []
     for link in links:
         (ft, fid), (tt, tid) = _end(link.from_doc), _end(link.to_doc)
         wanted.append((ft, fid, tt, tid, link.role))
-    existing = {(k.from_type, k.from_id, k.to_type, k.to_id, k.role): k.pk
-                for k in record.links.all()}
+    if created is not None:
+        existing, owner_id = {}, created.pk
+    else:  # the row's links, read through it (no read of the row itself)
+        rows = list(DocumentLink.objects.filter(
+            owner__document_type=spec.document_type, owner__object_id=document.pk)
+            .values_list("pk", "owner_id", "from_type", "from_id", "to_type", "to_id",
+                         "role"))
+        existing = {tuple(r[2:]): r[0] for r in rows}
+        owner_id = rows[0][1] if rows else None
     stale = [pk for key, pk in existing.items() if key not in wanted]
     if stale:
         DocumentLink.objects.filter(pk__in=stale).delete()
+    new = [key for key in dict.fromkeys(wanted) if key not in existing]
+    if not new:
+        return
+    if owner_id is None:
+        owner_id = DocumentRecord.objects.filter(
+            document_type=spec.document_type, object_id=document.pk).values_list(
+            "pk", flat=True).get()
     DocumentLink.objects.bulk_create([
-        DocumentLink(company_id=record.company_id, owner=record, from_type=ft, from_id=fid,
-                     to_type=tt, to_id=tid, role=role)
-        for ft, fid, tt, tid, role in dict.fromkeys(wanted) if (ft, fid, tt, tid, role)
-        not in existing])
+        DocumentLink(company_id=document.company_id, owner_id=owner_id, from_type=ft,
+                     from_id=fid, to_type=tt, to_id=tid, role=role)
+        for ft, fid, tt, tid, role in new])
 
 
 def record_matches(document) -> list[str]:

@@ -5,9 +5,11 @@ state that colours them, with the total count and exact totals per currency."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, Q
 
 from cuadra.core.errors import NotFound, ValidationError
@@ -24,6 +26,7 @@ from cuadra.documents.filters import (
 )
 
 MAX_PAGE = 500
+COUNT_CAP = 10_000
 STATE_COLOURS = {"PAID": "green", "PARTIAL": "yellow", "UNPAID": "red", "": ""}
 
 
@@ -50,22 +53,32 @@ class CurrencyTotal:
 
 @dataclass
 class Page:
+    """One page. ``total_count`` is exact when it was cheap to know (the page is the
+    last one, the matches are at most ``COUNT_CAP``, or totals were asked for, which
+    count every match anyway); otherwise it is None and ``count_capped`` says "more than
+    ``COUNT_CAP``". ``has_next`` comes from reading one row past the page, never from a
+    count. ``next_cursor`` continues after the last row (keyset: no OFFSET to skip)."""
+
     view: str
     columns: list[Column]
     rows: list[Row]
-    total_count: int
+    total_count: int | None
     offset: int
     limit: int
     totals: list[CurrencyTotal]
     filters: DocumentFilters
-
-    @property
-    def has_next(self) -> bool:
-        return self.offset + len(self.rows) < self.total_count
+    has_next: bool = False
+    count_capped: bool = False
+    next_cursor: str = ""
+    after: str = ""
 
     @property
     def has_previous(self) -> bool:
-        return self.offset > 0
+        return self.offset > 0 or bool(self.after)
+
+    @property
+    def count_cap(self) -> int:
+        return COUNT_CAP
 
 
 def resolve_columns(company, user, view: str, column_keys: list[str] | None) -> list[Column]:
@@ -84,27 +97,95 @@ def resolve_columns(company, user, view: str, column_keys: list[str] | None) -> 
 
 def documents_page(*, company, user, view: str, filters: DocumentFilters,
                    column_keys: list[str] | None = None, offset: int = 0,
-                   limit: int = 50, with_totals: bool = True) -> Page:
-    """``with_totals`` False skips the per-currency sums (one COUNT instead): what a
-    client that shows no totals asks for."""
+                   limit: int = 50, with_totals: bool = False, after: str = "",
+                   exact_count: bool = False) -> Page:
+    """One page: ``limit`` rows from ``offset`` (or, with ``after``, the keyset cursor
+    of a previous page's last row), the columns' values only, and a count capped at
+    ``COUNT_CAP`` (pain: an exact COUNT of a million matches on every page). Exact
+    count and per-currency totals over every match are asked for separately:
+    ``with_totals`` (or ``exact_count`` for the count alone), or
+    :func:`documents_summary`."""
     view = view_of(view)
     offset, limit = max(int(offset), 0), min(max(int(limit), 1), MAX_PAGE)
     columns = resolve_columns(company, user, view, column_keys)
-    qs = documents_query(user=user, view=view, filters=filters)
-    ctx = CellContext.build(columns, visible_scope(user=user))
-    data = list(qs.values(*values_fields(columns))[offset:offset + limit])
+    scope = visible_scope(user=user)
+    qs = documents_query(user=user, view=view, filters=filters, scope=scope)
+    window = qs.filter(keyset_after(after)) if after else qs
+    if after:
+        offset = 0
+    ctx = CellContext.build(columns, scope)
+    wanted = list(dict.fromkeys([*values_fields(columns), "document_date"]))
+    data = list(window.values(*wanted)[offset:offset + limit + 1])
+    has_next = len(data) > limit
+    data = data[:limit]
     rows = [Row(r["id"], r["document_type"], r["object_id"], r["payment_state"],
                 [cell(r, c, ctx) for c in columns]) for r in data]
-    if not with_totals:
-        return Page(view, columns, rows, qs.count(), offset, limit, [], filters)
-    totals = [CurrencyTotal(t["currency"], trim_money(t["amount"] or Decimal(0)),
-                            trim_money(t["paid"] or Decimal(0)), t["n"])
-              for t in (qs.order_by().values("currency")
-                        .annotate(amount=DecimalSum("amount"), paid=DecimalSum("paid_amount"),
-                                  n=Count("id"))
-                        .order_by("currency"))]
-    return Page(view, columns, rows, sum(t.count for t in totals), offset, limit, totals,
-                filters)
+    page = Page(view, columns, rows, None, offset, limit, [], filters, has_next=has_next,
+                next_cursor=keyset_cursor(data[-1]) if has_next and data else "",
+                after=after or "")
+    if with_totals:
+        page.totals = currency_totals(qs)
+        page.total_count = sum(t.count for t in page.totals)
+    elif exact_count:
+        page.total_count = qs.count()
+    elif not has_next and not after and (data or offset == 0):
+        page.total_count = offset + len(data)  # this is the last page: no query needed
+    else:
+        capped = qs.order_by().values("id")[:COUNT_CAP + 1].count()
+        page.count_capped = capped > COUNT_CAP
+        page.total_count = None if page.count_capped else capped
+    return page
+
+
+def currency_totals(qs) -> list[CurrencyTotal]:
+    return [CurrencyTotal(t["currency"], trim_money(t["amount"] or Decimal(0)),
+                          trim_money(t["paid"] or Decimal(0)), t["n"])
+            for t in (qs.order_by().values("currency")
+                      .annotate(amount=DecimalSum("amount"), paid=DecimalSum("paid_amount"),
+                                n=Count("id"))
+                      .order_by("currency"))]
+
+
+@dataclass
+class Summary:
+    total_count: int
+    totals: list[CurrencyTotal]
+
+
+def documents_summary(*, user, view: str, filters: DocumentFilters) -> Summary:
+    """The exact count and per-currency totals of every match: what the page leaves out
+    (a client asks for it separately, e.g. after the rows are shown)."""
+    totals = currency_totals(documents_query(user=user, view=view_of(view), filters=filters))
+    return Summary(sum(t.count for t in totals), totals)
+
+
+# --- keyset cursors ---------------------------------------------------------------------------
+
+def keyset_cursor(row: dict) -> str:
+    """"<ISO date>~<id>" ("~<id>" for an undated row) of the last row shown."""
+    date = row.get("document_date")
+    return f"{date.isoformat() if date else ''}~{row['id']}"
+
+
+def keyset_after(cursor: str) -> Q:
+    """The rows after ``cursor`` in the page order (date desc, id desc), where the
+    database puts undated rows: first on PostgreSQL (NULL is largest), last on SQLite."""
+    date_text, sep, id_text = str(cursor).partition("~")
+    try:
+        if not sep or not id_text.isdigit():
+            raise ValueError
+        date = dt.date.fromisoformat(date_text) if date_text else None
+    except ValueError:
+        raise ValidationError("Not a page cursor; use the nextCursor of a page.",
+                              field="after") from None
+    pk = int(id_text)
+    nulls_first = connection.features.nulls_order_largest
+    undated = Q(document_date__isnull=True)
+    if date is None:
+        after_undated = undated & Q(id__lt=pk)
+        return after_undated | Q(document_date__isnull=False) if nulls_first else after_undated
+    dated = Q(document_date__lt=date) | Q(document_date=date, id__lt=pk)
+    return dated if nulls_first else dated | undated
 
 
 @dataclass

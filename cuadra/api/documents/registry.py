@@ -22,7 +22,29 @@ from cuadra.documents import custom_fields as cf
 from cuadra.documents import exports
 from cuadra.documents.filters import DocumentFilters, records_visible
 from cuadra.documents.models import CustomFieldDefinition, ExportJob
-from cuadra.documents.registry_selectors import Page, document_timeline, documents_page
+from cuadra.documents.registry_selectors import (
+    Page,
+    document_timeline,
+    documents_page,
+    documents_summary,
+)
+
+
+@strawberry.input
+class CustomFieldFilterInput:
+    """A custom field's filter: ``value`` (equality) and/or ``min``/``max`` (range, for
+    number, money and date fields), all as text: ``{field: "budget", min: "100.00"}``
+    is the URL's ``cf.budget.min=100.00``."""
+
+    field: str
+    value: str | None = None
+    min: str | None = None
+    max: str | None = None
+
+    def params(self) -> dict[str, str]:
+        base = f"cf.{self.field}"
+        pairs = ((base, self.value), (f"{base}.min", self.min), (f"{base}.max", self.max))
+        return {k: v for k, v in pairs if v not in (None, "")}
 
 
 @strawberry.input
@@ -41,9 +63,13 @@ class DocumentFiltersInput:
     payment_state: list[str] | None = None
     status: list[str] | None = None
     q: str | None = None
+    custom: list[CustomFieldFilterInput] | None = None
 
     def parse(self) -> DocumentFilters:
-        return DocumentFilters.parse({k: v for k, v in vars(self).items() if v is not None})
+        data = {k: v for k, v in vars(self).items() if v is not None and k != "custom"}
+        for c in self.custom or []:
+            data.update(c.params())
+        return DocumentFilters.parse(data)
 
 
 def _filters(f: DocumentFiltersInput | None) -> DocumentFilters:
@@ -52,8 +78,12 @@ def _filters(f: DocumentFiltersInput | None) -> DocumentFilters:
 
 @strawberry.input
 class PageInput:
+    """``offset``/``limit``, or ``after`` (a page's ``pageInfo.endCursor``): the next
+    rows by keyset, as fast on page 10,000 as on page 1."""
+
     offset: int = 0
     limit: int = 50
+    after: str | None = None
 
 
 @strawberry.input
@@ -92,6 +122,9 @@ class DocumentRowType:
 class PageInfoType:
     offset: int
     limit: int
+    has_next_page: bool
+    has_previous_page: bool
+    end_cursor: str | None
 
 
 @strawberry.type
@@ -101,13 +134,29 @@ class CurrencyTotalType:
     paid: str
     count: int
 
+    @classmethod
+    def of(cls, t) -> CurrencyTotalType:
+        text = exports.csv_text
+        return cls(currency=t.currency, amount=text(t.amount), paid=text(t.paid),
+                   count=t.count)
+
+
+@strawberry.type
+class DocumentSummaryType:
+    total_count: int
+    totals: list[CurrencyTotalType]
+
 
 @strawberry.type
 class DocumentPageType:
     view: str
     columns: list[ColumnType]
     results: list[DocumentRowType]
-    total_count: int
+    total_count: int | None = strawberry.field(description=(
+        "Exact when cheap (at most countCap matches, the last page, or totals or "
+        "exactCount asked for); null when countCapped."))
+    count_capped: bool = strawberry.field(description="More than countCap matches.")
+    count_cap: int
     page_info: PageInfoType
     totals: list[CurrencyTotalType]
     query: str
@@ -121,10 +170,13 @@ class DocumentPageType:
                                      object_id=strawberry.ID(str(r.object_id)),
                                      payment_state=r.payment_state, colour=r.colour,
                                      cells=[text(v) for v in r.cells]) for r in page.rows],
-            total_count=page.total_count,
-            page_info=PageInfoType(offset=page.offset, limit=page.limit),
-            totals=[CurrencyTotalType(currency=t.currency, amount=text(t.amount),
-                                      paid=text(t.paid), count=t.count) for t in page.totals],
+            total_count=page.total_count, count_capped=page.count_capped,
+            count_cap=page.count_cap,
+            page_info=PageInfoType(offset=page.offset, limit=page.limit,
+                                   has_next_page=page.has_next,
+                                   has_previous_page=page.has_previous,
+                                   end_cursor=page.next_cursor or None),
+            totals=[CurrencyTotalType.of(t) for t in page.totals],
             query=urlencode({"view": page.view, **page.filters.as_query()}, doseq=True))
 
 
@@ -228,13 +280,25 @@ class RegistryQuery:
     def documents(self, info: strawberry.Info, view: str = "everything",
                   filters: DocumentFiltersInput | None = None,
                   columns: list[str] | None = None,
-                  page: PageInput | None = None) -> DocumentPageType:
+                  page: PageInput | None = None,
+                  exact_count: bool = False) -> DocumentPageType:
         page = page or PageInput()
         wanted = _selected_names(info.selected_fields[0].selections)
         return DocumentPageType.of(documents_page(
             company=company(info), user=actor(info), view=view, filters=_filters(filters),
             column_keys=columns, offset=page.offset, limit=page.limit,
-            with_totals="totals" in wanted))
+            after=page.after or "", with_totals="totals" in wanted,
+            exact_count=exact_count))
+
+    @strawberry.field(extensions=requires(Path.DOCUMENTS, Action.VIEW))
+    def documents_summary(self, info: strawberry.Info, view: str = "everything",
+                          filters: DocumentFiltersInput | None = None
+                          ) -> DocumentSummaryType:
+        """The exact count and per-currency totals of every match, asked for apart
+        from the page (it reads every match; the page reads one page)."""
+        summary = documents_summary(user=actor(info), view=view, filters=_filters(filters))
+        return DocumentSummaryType(total_count=summary.total_count,
+                                   totals=[CurrencyTotalType.of(t) for t in summary.totals])
 
     @strawberry.field(extensions=requires(Path.DOCUMENTS, Action.VIEW))
     def document_column_config(self, info: strawberry.Info,

@@ -5,6 +5,7 @@ publish as the company default), the table with coloured payment states and pagi
 
 from __future__ import annotations
 
+import re
 import tempfile
 from urllib.parse import urlencode
 
@@ -14,7 +15,7 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from cuadra.access.permissions import Action, Path
@@ -22,18 +23,20 @@ from cuadra.access.selectors import companies_for_user, has_perm
 from cuadra.core.errors import DomainError
 from cuadra.documents import columns as cols
 from cuadra.documents import exports
+from cuadra.documents.display import display_value, payment_state_label, status_label
 from cuadra.documents.filters import DocumentFilters
 from cuadra.documents.models import DocumentView
 from cuadra.documents.registry import kind_labels
 from cuadra.documents.registry_selectors import document_timeline, documents_page
 from cuadra.web.actions import perform, require
+from cuadra.web.documents import pickers
 
 PAGE_SIZE = 50
 VIEW_LABELS = {DocumentView.EVERYTHING: gettext_lazy("Everything"),
                DocumentView.MOVED: gettext_lazy("Moved"),
                DocumentView.DID_NOT_PASS: gettext_lazy("Did not pass")}
-STATE_LABELS = {"PAID": gettext_lazy("Paid"), "PARTIAL": gettext_lazy("Partial"),
-                "UNPAID": gettext_lazy("Unpaid"), "": "—"}
+PAYMENT_STATES = ("PAID", "PARTIAL", "UNPAID")
+CUSTOM_PREFIX = "cf."
 
 
 def _view(request) -> str:
@@ -41,8 +44,16 @@ def _view(request) -> str:
     return view if view in DocumentView.values else DocumentView.EVERYTHING
 
 
-def _query(view: str, filters: DocumentFilters, **extra) -> str:
-    return urlencode({"view": view, **filters.as_query(), **extra}, doseq=True)
+def _custom_params(data) -> dict[str, list[str]]:
+    """The custom-field filters of the URL (``cf.<key>``, ``cf.<key>.min|max``), carried
+    as given into the pager, the view tabs and the exports."""
+    return {k: [v for v in data.getlist(k) if v.strip()] for k in data
+            if k.startswith(CUSTOM_PREFIX) and any(v.strip() for v in data.getlist(k))}
+
+
+def _query(view: str, filters: DocumentFilters, custom: dict | None = None, **extra) -> str:
+    return urlencode({"view": view, **(custom or {}), **filters.as_query(), **extra},
+                     doseq=True)
 
 
 def _page_number(request) -> int:
@@ -60,30 +71,38 @@ def index(request):
         error = None
     except DomainError as exc:
         filters, error = DocumentFilters(), exc
+    custom = _custom_params(request.GET)
     number = _page_number(request)
-    page = documents_page(company=request.active_company, user=request.user, view=view,
-                          filters=filters, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-    query = _query(view, filters)
+    try:
+        page = documents_page(company=request.active_company, user=request.user, view=view,
+                              filters=filters, offset=(number - 1) * PAGE_SIZE,
+                              limit=PAGE_SIZE)
+    except DomainError as exc:  # a filter only the query can judge (a custom field's value)
+        filters, error = DocumentFilters(), exc
+        page = documents_page(company=request.active_company, user=request.user, view=view,
+                              filters=filters, offset=0, limit=PAGE_SIZE)
+    query = _query(view, filters, custom)
     context = {
         "rows": [{"id": r.id, "colour": r.colour, "cells": [
             {"key": c.key, "kind": c.kind, "value": v, "text": _text(c, v)}
             for c, v in zip(page.columns, r.cells, strict=True)]} for r in page.rows],
         "current_section": "documents", "view": view, "page": page, "filters": filters,
-        "query": query, "number": number, "error": error,
-        "pages": max((page.total_count + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        "query": query, "number": number, "filter_errors": _filter_errors(error),
+        # None when the count is capped ("more than 10,000"): the pager then shows no
+        # page total, only previous/next
+        "pages": (max((page.total_count + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+                  if page.total_count is not None else None),
         "view_tabs": [{"key": k, "label": label, "current": k == view,
-                       "url": "?" + _query(k, filters)} for k, label in VIEW_LABELS.items()],
-        "state_labels": STATE_LABELS,
+                       "url": "?" + _query(k, filters, custom)}
+                      for k, label in VIEW_LABELS.items()],
     }
     if request.headers.get("HX-Request"):
         return render(request, "web/documents/_table.html", context)
     company = request.active_company
     visible = {c.key for c in page.columns}
+    context.update(_panel(request, filters, custom))
     context.update({
         "chooser": _chooser(request, page.columns, visible),
-        "kinds": sorted(kind_labels().items()),
-        "payment_states": [(s, STATE_LABELS[s]) for s in ("PAID", "PARTIAL", "UNPAID")],
-        "companies": companies_for_user(user=request.user),
         "can_publish": has_perm(user=request.user, company=company, path=Path.SETTINGS,
                                 action=Action.UPDATE),
         "can_export": has_perm(user=request.user, company=company, path=Path.DOCUMENTS,
@@ -92,14 +111,62 @@ def index(request):
     return render(request, "web/documents/index.html", context)
 
 
+def _panel(request, filters: DocumentFilters, custom: dict) -> dict:
+    """The filter panel's pickers, and the custom-field inputs with their URL values."""
+    user = request.user
+    fields = [{"field": f, "value": _first(custom, f.name), "min": _first(custom, f.name_min),
+               "max": _first(custom, f.name_max)}
+              for f in pickers.custom_field_inputs(company=request.active_company, user=user)]
+    return {
+        "kinds": sorted(((k, _(label)) for k, label in kind_labels().items()),
+                        key=lambda kv: kv[1]),
+        "payment_states": [(s, payment_state_label(s)) for s in PAYMENT_STATES],
+        "companies": companies_for_user(user=user),
+        "team_members": pickers.team_members(user=user),
+        "managers": pickers.managers(user=user),
+        "tags": sorted(set(pickers.tags(user=user)) | set(filters.tags), key=str.casefold),
+        "statuses": pickers.statuses(),
+        "customer_statuses": pickers.customer_statuses(),
+        "custom_fields": fields,
+        "selected": {"team_member": str(filters.team_member or ""),
+                     "manager": str(filters.manager or ""),
+                     "shared_with": str(filters.shared_with or "")},
+    }
+
+
+FILTER_LABELS = {"date_from": gettext_lazy("From"), "date_to": gettext_lazy("To"),
+                 "amount_min": gettext_lazy("Amount from"),
+                 "amount_max": gettext_lazy("Amount to"),
+                 "team_member": gettext_lazy("Team member"), "manager": gettext_lazy("Manager"),
+                 "shared_with": gettext_lazy("Shared with")}
+FILTER_HINTS = {"date": gettext_lazy("give a date such as 2025-01-31."),
+                "amount": gettext_lazy("give an exact amount such as 100.00."),
+                "person": gettext_lazy("choose a name from the list.")}
+
+
+def _filter_errors(error: DomainError | None) -> list[str]:
+    """The refused filters in the page's language ("Desde: indique una fecha...")."""
+    if error is None:
+        return []
+    out = []
+    for e in getattr(error, "errors", None) or [error]:
+        field = getattr(e, "field", "") or ""
+        hint = FILTER_HINTS["date" if field.startswith("date") else
+                            "amount" if field.startswith("amount") else "person"]
+        label = FILTER_LABELS.get(field, field)
+        out.append(f"{label}: {hint}" if field in FILTER_LABELS else str(e.message))
+    return out
+
+
+def _first(custom: dict, name: str) -> str:
+    values = custom.get(name) or [""]
+    return values[0]
+
+
 def _text(column, value) -> str:
     """A cell as the page shows it: the same text the CSV export writes (so the screen
-    and the file match exactly), the payment state and the type in the page's language."""
-    if column.key == "payment_state":
-        return str(STATE_LABELS.get(value, value))
-    if column.key == "kind":
-        return _(value) if value else ""
-    return exports.csv_text(value)
+    and the file match exactly)."""
+    return exports.csv_text(display_value(column, value))
 
 
 def _chooser(request, columns, visible) -> list[dict]:
@@ -242,4 +309,35 @@ def timeline(request, record_id: int):
     except DomainError as exc:
         raise Http404(str(exc)) from exc
     return render(request, "web/documents/timeline.html",
-                  {"current_section": "documents", "entries": entries})
+                  {"current_section": "documents",
+                   "entries": [_timeline_row(e) for e in entries]})
+
+
+# what happened, as the timeline says it (audit actions and lifecycle actions)
+TIMELINE_ACTIONS = {
+    "create": pgettext_lazy("timeline", "Created"), "update": pgettext_lazy("timeline", "Edited"),
+    "delete": pgettext_lazy("timeline", "Deleted"), "issue": pgettext_lazy("timeline", "Issued"),
+    "void": pgettext_lazy("timeline", "Voided"), "cancel": pgettext_lazy("timeline", "Cancelled"),
+    "audit": pgettext_lazy("timeline", "Audited"),
+    "confirm": pgettext_lazy("timeline", "Confirmed"),
+    "storage_audit": pgettext_lazy("timeline", "Storage audit"),
+    "entry_audit": pgettext_lazy("timeline", "Entry audit"),
+    "finalize": pgettext_lazy("timeline", "Finalized"),
+    "reopen": pgettext_lazy("timeline", "Reopened"),
+    "reverse": pgettext_lazy("timeline", "Reversed"),
+    "send": pgettext_lazy("timeline", "Sent"), "receive": pgettext_lazy("timeline", "Received"),
+    "succeed": pgettext_lazy("timeline", "Succeeded"), "fail": pgettext_lazy("timeline", "Failed"),
+}
+TRANSITION_DETAIL = re.compile(r"^(?P<source>[\w]+) → (?P<target>[\w]+)(?P<rest>: .*)?$", re.S)
+
+
+def _timeline_row(entry) -> dict:
+    """A timeline entry with the action and the states in the page's language; the
+    comment of a transition and the names of operations stay as written."""
+    detail = entry.detail
+    match = TRANSITION_DETAIL.match(detail)
+    if match:
+        detail = (f"{status_label(match['source'])} → {status_label(match['target'])}"
+                  f"{match['rest'] or ''}")
+    return {"at": entry.at, "actor": entry.actor, "detail": detail,
+            "action": str(TIMELINE_ACTIONS.get(entry.action, entry.action))}
