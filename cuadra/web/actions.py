@@ -45,3 +45,18 @@ def field_errors(error: DomainError | None) -> dict[str, str]:
     if errors:
         return {e.field: e.message for e in errors}
     return {error.field or "__all__": error.message}
+
+
+def transition_perm(request, *, document, action: str, fallback_path: Path) -> tuple[Path, Action]:
+    """The (path, action) the document's workflow asks for this step; for an impossible
+    step the document's POST (the service then refuses the step itself)."""
+    from cuadra.core.errors import InvalidTransition
+    from cuadra.documents.lifecycle import workflow_for
+
+    workflow = workflow_for(company=request.active_company,
+                            document_type=type(document).document_type)
+    try:
+        t = workflow.find(action, document.status)
+    except InvalidTransition:
+        return fallback_path, Action.POST
+    return t.path, t.perm

@@ -26,7 +26,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("documents", _("Documents"), url_name="web:documents_index"),
     Section("sales", _("Sales"), url_name="web:sales_invoices"),
     Section("purchasing", _("Purchasing"), url_name="web:purchasing_requisitions"),
-    Section("inventory", _("Inventory")),
+    Section("inventory", _("Inventory"), url_name="web:inventory_index"),
     Section("accounting", _("Accounting"), url_name="web:accounting_index"),
     Section("reports", _("Reports"), url_name="web:reports_index"),
     Section("settings", _("Settings"), url_name="web:settings_documents"),

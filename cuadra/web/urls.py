@@ -6,6 +6,7 @@ from cuadra.web.accounting import urls as accounting_urls
 from cuadra.web.catalog import urls as catalog_urls
 from cuadra.web.contacts import urls as contacts_urls
 from cuadra.web.documents import urls as documents_urls
+from cuadra.web.inventory import urls as inventory_urls
 from cuadra.web.purchasing import urls as purchasing_urls
 from cuadra.web.reports import urls as reports_urls
 from cuadra.web.sales import urls as sales_urls
@@ -30,6 +31,7 @@ urlpatterns = [
     *catalog_urls.urlpatterns,
     *purchasing_urls.urlpatterns,
     *documents_urls.urlpatterns,
+    *inventory_urls.urlpatterns,
     *(path(f"{s.key}/", views.unavailable, {"section": s.key}, name=s.key) for s in SECTIONS
       if not s.url_name),
 ]

@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,12 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cuadra.access.middleware import SESSION_COMPANY_KEY
+from cuadra.access.middleware import SESSION_COMPANY_KEY, client_ip
 from cuadra.access.permissions import BUILTIN_ROLES
 from cuadra.access.selectors import assignments_for_company, company_for_user
+from cuadra.access.services import login_failure_record, login_success_record, login_throttle_check
 from cuadra.approvals.selectors import pending_approvals_for
 from cuadra.core.audit import audit_refusal
-from cuadra.core.errors import NotFound, PermissionDenied
+from cuadra.core.errors import NotFound, PermissionDenied, RateLimited
 from cuadra.tenancy.selectors import branch_get
 from cuadra.web.sections import SECTIONS_BY_KEY
 
@@ -38,9 +41,32 @@ BUILTIN_ROLE_LABELS = {
 }
 
 
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """The web sign-in shares the GraphQL login's throttle: failures per (username, IP)
+    are counted, and past the limit the form refuses before checking the password."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        ip = client_ip(self.request) if self.request else None
+        try:
+            login_throttle_check(username=username, ip=ip)
+        except RateLimited:
+            raise ValidationError(
+                _("Too many failed sign-in attempts. Try again in a few minutes."),
+                code=RateLimited.code) from None
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            login_failure_record(username=username, ip=ip)
+            raise
+        login_success_record(user=self.get_user(), username=username, ip=ip)
+        return cleaned
+
+
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     redirect_authenticated_user = True
+    authentication_form = ThrottledAuthenticationForm
 
 
 def role_label(role) -> str:

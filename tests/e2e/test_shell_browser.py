@@ -43,7 +43,9 @@ def test_login_switch_company_and_see_its_home(live_db, platform, live_server,
     assert page.text_content(".message") == "Empresa activa: Otra Empresa, S.A."
 
     page.click("nav >> text=Inventario")
-    assert page.text_content("h2") == "Todavía no disponible"
+    page.wait_for_url(f"{live_server.url}/inventory/")
+    assert page.text_content("h1") == "Inventario"
+    assert page.text_content("main h2") == "Existencias"
     _screenshot(page, live_server, tmp_path)
 
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cuadra.access.permissions import Action, Path
 from cuadra.access.selectors import has_perm
 from cuadra.contacts.selectors import clients_list
-from cuadra.core.errors import InvalidTransition, NotFound
+from cuadra.core.errors import NotFound
 from cuadra.core.errors import PermissionDenied as DomainPermissionDenied
 from cuadra.documents.lifecycle import workflow_for
 from cuadra.documents.selectors import history_of
@@ -30,7 +30,7 @@ from cuadra.sales import selectors, services
 from cuadra.sales.enums import CREDIT_TYPE, InvoiceKind
 from cuadra.sales.totals import ZERO, totals_by_rate
 from cuadra.web.accounting.common import can, parse_date
-from cuadra.web.actions import perform, require
+from cuadra.web.actions import perform, require, transition_perm
 from cuadra.web.sales import payments
 from cuadra.web.sales.common import forbidden, page, quantity_text, refusal
 from cuadra.web.sales.forms import NO_TAX, DocForm, FormLine, choices
@@ -314,18 +314,6 @@ def _transition(request, kind, document, action: str, reason: str, key: str):
         idempotency_key=(key or None) if takes_key else None)
 
 
-def _transition_perm(request, kind, document, action):
-    """The (path, action) the workflow asks for this step; for an impossible step the
-    document's POST (the service then refuses the step itself)."""
-    workflow = workflow_for(company=request.active_company,
-                            document_type=kind.model.document_type)
-    try:
-        t = workflow.find(action, document.status)
-    except InvalidTransition:
-        return kind.path, Action.POST
-    return t.path, t.perm
-
-
 @login_required
 @require_POST
 def document_move(request, slug: str, pk: int):
@@ -334,7 +322,8 @@ def document_move(request, slug: str, pk: int):
     document = _document(request, kind, pk)
     action = request.POST.get("action", "")
     reason = request.POST.get("reason", "").strip()
-    path, perm = _transition_perm(request, kind, document, action)
+    path, perm = transition_perm(request, document=document, action=action,
+                                  fallback_path=kind.path)
     result, error = perform(
         request, operation=f"web_{kind.key}_{action or 'move'}"[:60], path=path, action=perm,
         write=lambda: _transition(request, kind, document, action, reason,

@@ -1,7 +1,16 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cuadra.demo import approvals, catalog, contacts, ledger, platform, purchasing, sales
+from cuadra.demo import (
+    approvals,
+    catalog,
+    contacts,
+    inventory,
+    ledger,
+    platform,
+    purchasing,
+    sales,
+)
 
 
 class Command(BaseCommand):
@@ -17,6 +26,7 @@ class Command(BaseCommand):
                          other_companies=[result.otra])
             sales.load(company=result.demo, actor=result.owner)
             purchasing.load(company=result.demo, actor=result.owner)
+            inventory.load(company=result.demo, actor=result.owner)
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: companies {result.demo.code} and {result.otra.code}; "
             "log in as demo / demo"))
