@@ -566,9 +566,9 @@ def main(argv: list[str]) -> int:
          f"+{layers:,} layers, {uses:,} uses)", moves, t_gen, "moves")
 
     picks = _sample(company, items, warehouses, args.sample, args.seed)
+    _raw_tables(company)  # copied before our issues draw: both paths start from one stock
     t_ours, total = issues_through_services(company, picks)
     _post_sample(company, total)
-    _raw_tables(company)
     try:
         t_raw = issues_raw(picks)
     finally:

@@ -153,13 +153,18 @@ def _recorded(issues: list[StockMove]) -> dict[int, tuple[Decimal, dict]]:
     """Per issue: its cost so far and its net draws per layer (its own and its
     re-costs)."""
     ids = [m.pk for m in issues]
-    adjusted = {r["adjusts_id"]: r["v"] or ZERO for r in (
-        StockMove.objects.filter(adjusts_id__in=ids).values("adjusts_id")
-        .annotate(v=DecimalSum("value")).order_by())}
+    adjusted: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    owner_of = {pk: pk for pk in ids}
+    for pk, adjusts, value in StockMove.objects.filter(adjusts_id__in=ids).values_list(
+            "pk", "adjusts_id", "value"):
+        adjusted[adjusts] += value
+        owner_of[pk] = adjusts
     draws: dict = defaultdict(lambda: defaultdict(lambda: [ZERO, ZERO]))
-    for c in (LayerConsumption.objects.filter(Q(move_id__in=ids) | Q(move__adjusts_id__in=ids))
-              .values("move_id", "move__adjusts_id", "layer_id", "quantity", "value")):
-        owner = c["move__adjusts_id"] or c["move_id"]
+    # one IN list over the issues and their re-costs: an OR through the move join would
+    # make PostgreSQL scan every consumption row of the company
+    for c in (LayerConsumption.objects.filter(move_id__in=list(owner_of))
+              .values("move_id", "layer_id", "quantity", "value")):
+        owner = owner_of[c["move_id"]]
         pair = draws[owner][c["layer_id"]]
         pair[0] += c["quantity"]
         pair[1] += c["value"]
