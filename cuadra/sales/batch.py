@@ -145,8 +145,8 @@ class _IssueEffects:
         _attach_clients(locked)
         lines = _lines_of(locked)
         self._check(locked, lines)
+        _number(company, locked)  # first: the cost entries are labelled with the number
         costs = self._stock(locked, lines)
-        _number(company, locked)
         done = _entry_counts(company, locked)
         entries, sales_at = [], []
         for invoice in locked:
@@ -186,8 +186,8 @@ class _IssueEffects:
 
     def _stock(self, locked: list, lines: dict) -> dict[int, dict]:
         """Each invoice's goods out, in order (FIFO across the batch as one by one), and
-        its cost entry (dated and labelled as the single issue labels it: before the
-        number is taken)."""
+        its cost entry (dated and labelled with the invoice's number, as the single issue
+        labels it)."""
         warehouse = None
         costs = {}
         counts = _cost_counts(self.company, locked)

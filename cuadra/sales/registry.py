@@ -60,10 +60,16 @@ def _check_and_number(ctx: lifecycle.EffectContext) -> None:
         _check_invoice(document)
     if isinstance(document, SalesCreditNote):
         _check_credit(document)
+    number_assign(ctx.company, document)
+
+
+def number_assign(company, document) -> None:
+    """The document's legal number, once: at the ledger stage, or earlier in the same
+    transition when its stock effect runs first and labels the cost entry with it."""
     if document.number:
         return
     document.number = sequence_next(
-        company=ctx.company, document_type=SERIES[document.document_type],
+        company=company, document_type=SERIES[document.document_type],
         date=document.date, branch=document.branch, object_type=document._meta.label,
         object_id=document.pk)
     document.save(update_fields=["number", "updated_at"])

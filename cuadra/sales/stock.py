@@ -29,12 +29,14 @@ from decimal import Decimal
 from cuadra.catalog.enums import ItemKind
 from cuadra.core.money import ZERO
 from cuadra.documents import lifecycle
+from cuadra.documents.presets import LEDGER
 from cuadra.inventory import posting, services
 from cuadra.inventory.selectors import warehouse_default
 from cuadra.ledger.models import JournalEntry
 from cuadra.ledger.services import journal_entry_post, journal_entry_reverse
 from cuadra.sales.enums import INVOICE_TYPE
 from cuadra.sales.models import SalesCreditNote
+from cuadra.sales.registry import number_assign
 
 
 def _key_prefix(document) -> str:
@@ -51,6 +53,8 @@ def stock_apply(ctx: lifecycle.EffectContext) -> None:
     lines = goods_lines(document)
     if not lines:
         return
+    if LEDGER in ctx.transition.effects:  # simple workflow: issued (numbered) right after
+        number_assign(company, document)
     with posting.lookups():
         warehouse = warehouse_default(company=company)
         moves = (_return_lines(ctx, warehouse, lines) if isinstance(document, SalesCreditNote)

@@ -117,6 +117,9 @@ def test_invoice_issue_consumes_fifo_layers_and_posts_cogs(demo, owner, stocked,
     [entry] = _stock_entries(invoice)
     assert _lines(entry) == [(INVENTORY, D(0), D("16.00")), (COGS, D("16.00"), D(0))]
     assert (entry.source_type, entry.journal.kind) == ("SALES_INVOICE", "GENERAL")
+    # the accountant finds the cost entry by the invoice's own number
+    assert invoice.number and entry.reference == invoice.number
+    assert entry.memo == f"Cost of sales {invoice.number} {invoice.client.code}"
     assert _balance(demo, COGS) == D("16.00")
     assert _verified(demo) == D("6.00")
 

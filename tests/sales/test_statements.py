@@ -76,7 +76,8 @@ def test_statement_exact_figures(demo, client, books):
     st = customer_statement_get(company=demo, client=client, date_from=MARCH_1,
                                 date_to=MARCH_31)
     assert st.opening == D("32.10")
-    voided_entry = JournalEntry.objects.get(company=demo, reference=books["voided"].number)
+    voided_entry = JournalEntry.objects.exclude(idempotency_key__contains=":cogs:").get(
+        company=demo, reference=books["voided"].number)  # its sales entry, not its cost
     rows = [(m.date.isoformat(), m.reference, m.debit, m.credit, m.balance)
             for m in st.movements]
     assert rows == [
