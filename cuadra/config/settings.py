@@ -157,6 +157,8 @@ CELERY_BEAT_SCHEDULE["ledger-recurring-entries"] = {
     "task": "cuadra.ledger.tasks.recurring_entries_post", "schedule": 60 * 60.0}
 CELERY_BEAT_SCHEDULE["inventory-snapshots"] = {
     "task": "cuadra.inventory.tasks.snapshots_close", "schedule": 24 * 60 * 60.0}
+CELERY_BEAT_SCHEDULE["inventory-recost-stalled"] = {
+    "task": "cuadra.inventory.tasks.recost_resume_stalled", "schedule": 15 * 60.0}
 CELERY_TASK_ROUTES: dict = {}
 CELERY_TASK_ROUTES["cuadra.inventory.tasks.recost_run"] = {"queue": "recost"}
 

@@ -264,11 +264,7 @@ def transfer_cost_difference(transfer: StockTransfer) -> Decimal:
 
 # --- create / move services ----------------------------------------------------------------
 
-def _pk(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+_pk = services.pk_or_none
 
 
 def _line_values(errors: ErrorCollector, company, i: int, data: dict, *, qty_key: str,

@@ -72,6 +72,13 @@ def stale_keys(*, company) -> set[tuple[int, int]]:
         .values_list("item_id", "warehouse_id"))
 
 
+def recost_jobs_list(*, company, states: list[str] | None = None):
+    """The re-cost queue, newest first, with the item and warehouse each job names."""
+    jobs = (RecostJob.objects.filter(company=company)
+            .select_related("item", "warehouse").order_by("-pk"))
+    return jobs.filter(state__in=states) if states else jobs
+
+
 def _filters(item_id, warehouse_id) -> Q:
     q = Q()
     if item_id is not None:

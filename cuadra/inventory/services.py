@@ -26,7 +26,13 @@ from django.utils import timezone
 from cuadra.catalog.enums import ItemKind
 from cuadra.catalog.models import Item, ItemUnit
 from cuadra.core.audit import audit_create, audit_create_many, audit_update, snapshot
-from cuadra.core.errors import Conflict, DomainError, ErrorCollector, ValidationError
+from cuadra.core.errors import (
+    Conflict,
+    DomainError,
+    ErrorCollector,
+    NotFound,
+    ValidationError,
+)
 from cuadra.core.events import publish_on_commit
 from cuadra.core.money import MONEY_PLACES, ZERO, to_decimal
 from cuadra.inventory import valuation
@@ -602,6 +608,52 @@ def recost_schedule(*, company, actor, item, warehouse, from_date: dt.date) -> R
     publish_on_commit(tasks.recost_run.delay, job.pk)
     return job
 
+
+
+@transaction.atomic
+def recost_job_retry(*, company, actor, job_id) -> RecostJob:
+    """Queue a job that has not finished again: FAILED (e.g. its period was closed, then
+    reopened) or stalled (its worker died between chunks). The run resumes from the job's
+    cursor, so queueing twice is harmless; a finished job is refused."""
+    job = (RecostJob.objects.select_for_update(of=("self",))
+           .filter(company=company, pk=pk_or_none(job_id)).first())
+    if job is None:
+        raise NotFound("No such re-cost job in this company.", field="jobId")
+    if job.state == RecostState.DONE:
+        raise Conflict("The re-cost job is done; there is nothing to run again.",
+                       field="jobId")
+    before = snapshot(job)
+    job.state, job.error = RecostState.PENDING, ""
+    job.save(update_fields=["state", "error", "updated_at"])
+    audit_update(actor=actor, company_id=company.pk, obj=job, before=before,
+                 operation="recost_job_retry")
+    from cuadra.inventory import tasks
+
+    publish_on_commit(tasks.recost_run.delay, job.pk)
+    return job
+
+
+def recost_jobs_resume_stalled(*, older_than: dt.timedelta = dt.timedelta(minutes=30)
+                               ) -> int:
+    """Beat: queue again every pending or running job untouched for ``older_than`` (a
+    lost message, a worker killed mid-run). FAILED jobs wait for a person: their error
+    (a closed period) needs a decision first."""
+    stalled = list(RecostJob.objects.filter(
+        state__in=[RecostState.PENDING, RecostState.RUNNING],
+        updated_at__lt=timezone.now() - older_than).values_list("pk", flat=True))
+    from cuadra.inventory import tasks
+
+    for pk in stalled:
+        publish_on_commit(tasks.recost_run.delay, pk)
+    return len(stalled)
+
+
+def pk_or_none(value) -> int | None:
+    """An id from user input, or None (never a database error on bad text)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 # --- snapshots -------------------------------------------------------------------------------
 

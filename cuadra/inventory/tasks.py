@@ -1,6 +1,7 @@
 """Celery tasks of inventory: ids in, one service call, idempotent. ``recost_run`` runs on
 the ``recost`` queue (settings.CELERY_TASK_ROUTES); eager in the embedded default.
-``snapshots_close`` runs daily from beat (settings.CELERY_BEAT_SCHEDULE)."""
+``snapshots_close`` runs daily and ``recost_resume_stalled`` every 15 minutes from beat
+(settings.CELERY_BEAT_SCHEDULE)."""
 
 from __future__ import annotations
 
@@ -24,3 +25,13 @@ def snapshots_close() -> int:
 
     with context.request_context(source="task"):
         return stock_snapshots_close_due()
+
+
+@shared_task(name="cuadra.inventory.tasks.recost_resume_stalled")
+def recost_resume_stalled() -> int:
+    """Beat: re-queue re-cost jobs left pending or running (a lost message, a dead
+    worker); the job resumes from its cursor."""
+    from cuadra.inventory.services import recost_jobs_resume_stalled
+
+    with context.request_context(source="task"):
+        return recost_jobs_resume_stalled()

@@ -22,6 +22,7 @@ from cuadra.api.inventory.types import (
     CountType,
     InventoryCountInput,
     LedgerRowType,
+    RecostJobType,
     StockAdjustmentInput,
     StockRowType,
     StockTransferInput,
@@ -100,6 +101,12 @@ class InventoryQuery:
                                                                     as_of=as_of),
             stale=any(r.stale for r in rows), rows=_rows(rows))
 
+    @strawberry_django.offset_paginated(OffsetPaginated[RecostJobType],
+                                        extensions=requires(INV, Action.VIEW))
+    def recost_jobs(self, info: strawberry.Info, states: list[str] | None = None):
+        """The re-cost queue, newest first; ``states`` e.g. ["failed"]."""
+        return selectors.recost_jobs_list(company=company(info), states=states)
+
     @strawberry_django.offset_paginated(OffsetPaginated[AdjustmentType],
                                         extensions=requires(ADJ, Action.VIEW))
     def stock_adjustments(self, info: strawberry.Info, status: str | None = None):
@@ -160,6 +167,11 @@ class InventoryMutation:
         row = services.inventory_settings_update(company=company(info), actor=actor(info),
                                                  allow_negative_stock=allow_negative_stock)
         return row.allow_negative_stock
+
+    @strawberry.mutation(extensions=requires(INV, Action.UPDATE))
+    def retry_recost_job(self, info: strawberry.Info, id: strawberry.ID) -> RecostJobType:
+        """Queue a failed or stalled re-cost job again (it resumes from its cursor)."""
+        return services.recost_job_retry(company=company(info), actor=actor(info), job_id=id)
 
     # --- storage in / out, spoilage, adjustments -----------------------------------------
 

@@ -39,6 +39,37 @@ class WarehouseFilter:
     is_active: bool | None
 
 
+@strawberry_django.type(m.RecostJob, name="RecostJob")
+class RecostJobType:
+    """One entry of the re-cost queue: the later issues of an item in a warehouse,
+    re-costed after a backdated move; its valuation is stale until ``state`` is done."""
+
+    id: strawberry.ID
+    from_date: dt.date
+    state: str
+    moves_recosted: int
+    difference: Amount
+    error: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @strawberry.field
+    def item_id(self) -> strawberry.ID:
+        return self.item_id
+
+    @strawberry.field
+    def item_sku(self) -> str:
+        return self.item.sku
+
+    @strawberry.field
+    def warehouse_id(self) -> strawberry.ID:
+        return self.warehouse_id
+
+    @strawberry.field
+    def warehouse_code(self) -> str:
+        return self.warehouse.code
+
+
 @strawberry.type(name="StockOnHand")
 class StockRowType:
     item_id: strawberry.ID

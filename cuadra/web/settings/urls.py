@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cuadra.web.settings import views
+from cuadra.web.settings import inventory, views
 
 urlpatterns = [
     path("settings/company/", views.company_profile, name="settings_company"),
@@ -14,4 +14,9 @@ urlpatterns = [
          name="settings_sequence_update"),
     path("settings/documents/workflows/", views.workflow_preset_set,
          name="settings_workflow_set"),
+    path("settings/inventory/", inventory.inventory_settings, name="settings_inventory"),
+    path("settings/inventory/save/", inventory.inventory_settings_save,
+         name="settings_inventory_save"),
+    path("settings/inventory/recost/<int:job_id>/retry/", inventory.recost_job_retry,
+         name="settings_recost_retry"),
 ]
