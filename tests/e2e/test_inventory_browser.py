@@ -43,6 +43,9 @@ def _setup(platform):
 
 def _line(page, item, unit, quantity: str, cost: str | None = None) -> None:
     page.select_option('select[name="line-0-item"]', str(item.pk))
+    # the unit choice reloads with the item's own levels
+    page.wait_for_selector(f'select[name="line-0-unit"] option[value="{unit.pk}"]',
+                           state="attached")
     page.select_option('select[name="line-0-unit"]', str(unit.pk))
     page.fill('input[name="line-0-quantity"]', quantity)
     if cost is not None:

@@ -196,6 +196,20 @@ def form_line(request, slug: str):
         "line": {"n": n, "values": dict.fromkeys(LINE_FIELDS, ""), "errors": {}}})
 
 
+@login_required
+def form_units(request, slug: str):
+    """htmx: the unit cell of line ``n`` for the item just chosen: that item's unit levels
+    only (a unit of another item would be refused on save)."""
+    kind = _kind(slug)
+    require(request, kind.path, Action.CREATE)
+    n = int(request.GET["n"]) if request.GET.get("n", "").isdigit() else 0
+    item = request.GET.get(f"line-{n}-item", "")
+    values = {**dict.fromkeys(LINE_FIELDS, ""), "item": item}
+    chosen = units(request.active_company).filter(item_id=item) if item.isdigit() else []
+    return render(request, "web/inventory/_line_unit.html", {
+        "units": chosen, "line": {"n": n, "values": values, "errors": {}}})
+
+
 # --- detail and steps ------------------------------------------------------------------------
 
 def _actions(request, kind: Kind, doc) -> list[dict]:

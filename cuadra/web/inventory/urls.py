@@ -12,6 +12,8 @@ def _kind_patterns(slug: str):
              name=f"inventory_{slug}_new"),
         path(f"inventory/{slug}/form/line/", documents.form_line, args,
              name=f"inventory_{slug}_line"),
+        path(f"inventory/{slug}/form/units/", documents.form_units, args,
+             name=f"inventory_{slug}_units"),
         path(f"inventory/{slug}/<int:pk>/", documents.document_detail, args,
              name=f"inventory_{slug}_detail"),
         path(f"inventory/{slug}/<int:pk>/move/", documents.document_move, args,
