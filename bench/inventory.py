@@ -587,7 +587,7 @@ def main(argv: list[str]) -> int:
          "moves", "(target < 1 s for 1,000 later moves)")
     print(f"    issues re-costed {job.moves_recosted:,}; RECOST moves {b['recost_moves']:,} "
           f"(other pairs: {b['other_pairs']}), consumption rows {b['consumptions']:,}, "
-          f"entries {b['entries']:,}; difference {job.difference}; jobs {b['jobs']}",
+          f"entries {b['entries']:,}; difference {job.difference:.2f}; jobs {b['jobs']}",
           flush=True)
 
     began = time.perf_counter()
