@@ -32,18 +32,28 @@ def grants_prefetch(*, user, company_ids) -> None:
     (e.g. a field's visibility asked in each of twenty companies)."""
     if user is None or not user.is_authenticated:
         return
-    cache = user.__dict__.setdefault("_cuadra_grants", {})
+    cache = user.__dict__.get("_cuadra_grants", {})
     missing = [pk for pk in company_ids if pk not in cache]
     if not missing:
         return
-    found: dict[int, tuple[set[str], set[str]]] = {pk: (set(), set()) for pk in missing}
-    for company_id, permissions, hidden in (
+    grants: dict[int, set[str]] = {pk: set() for pk in missing}
+    hidden: dict[int, set[str]] = {pk: set() for pk in missing}
+    for company_id, permissions, hidden_fields in (
             RoleAssignment.objects.filter(user=user, company_id__in=missing)
             .values_list("company_id", "role__permissions", "role__hidden_fields")):
-        found[company_id][0].update(permissions or ())
-        found[company_id][1].update(hidden or ())
-    for pk, (perms, hidden_fields) in found.items():
-        cache[pk] = (frozenset(perms), frozenset(hidden_fields))
+        grants[company_id].update(permissions or ())
+        hidden[company_id].update(hidden_fields or ())
+    grants_remember(user=user, grants=grants, hidden=hidden)
+
+
+def grants_remember(*, user, grants: dict[int, set[str]], hidden: dict[int, set[str]]
+                    ) -> None:
+    """Memoise for the request what a caller read anyway: the union of the permissions
+    and of the hidden fields of every role ``user`` holds, per company id (every role
+    of the user there, as :func:`_grants` reads them)."""
+    cache = user.__dict__.setdefault("_cuadra_grants", {})
+    for pk, perms in grants.items():
+        cache.setdefault(pk, (frozenset(perms), frozenset(hidden.get(pk, ()))))
 
 
 def clear_grants_cache(user) -> None:

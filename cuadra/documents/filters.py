@@ -25,7 +25,7 @@ from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThanOrEqual
 
 from cuadra.access.models import RoleAssignment
 from cuadra.access.permissions import Action, Path, perm
-from cuadra.access.selectors import field_visible, grants_prefetch
+from cuadra.access.selectors import field_visible, grants_prefetch, grants_remember
 from cuadra.core.errors import ErrorCollector
 from cuadra.core.money import MONEY_DIGITS, MONEY_PLACES, MoneyField, encode_sortable
 from cuadra.documents.columns import Column, view_of
@@ -177,13 +177,17 @@ def visible_scope(*, user, action: Action = Action.VIEW) -> dict[int, list[str]]
     if user is None or not user.is_authenticated:
         return {}
     grants: dict[int, set[str]] = {}
-    for company_id, permissions in (RoleAssignment.objects
-                                    .filter(user=user, company__is_active=True)
-                                    .values_list("company_id", "role__permissions")):
+    hidden: dict[int, set[str]] = {}
+    for company_id, permissions, hidden_fields in (
+            RoleAssignment.objects.filter(user=user, company__is_active=True)
+            .values_list("company_id", "role__permissions", "role__hidden_fields")):
         grants.setdefault(company_id, set()).update(permissions or ())
+        hidden.setdefault(company_id, set()).update(hidden_fields or ())
+    # the same rows are the grants field_visible reads next (columns, custom filters)
+    grants_remember(user=user, grants=grants, hidden=hidden)
     # every path, not only the registered types': a row is shown by its own path's right
-    paths = [p.value for p in Path if p != Path.DOCUMENTS]
-    return {company_id: [p for p in paths if perm(p, action) in granted]
+    wanted = [(p.value, perm(p, action)) for p in Path if p != Path.DOCUMENTS]
+    return {company_id: [path for path, right in wanted if right in granted]
             for company_id, granted in sorted(grants.items())
             if perm(Path.DOCUMENTS, action) in granted}
 
