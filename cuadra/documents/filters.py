@@ -274,8 +274,10 @@ def apply_filters(qs: QuerySet, f: DocumentFilters) -> QuerySet:
         # the ids, not a join on the code: the planner then knows which companies, and
         # picks the (company, ...) index of the other filters
         codes = [c.upper() for c in f.company]
-        qs = qs.filter(company_id__in=list(
-            Company.objects.filter(code__in=codes).values_list("pk", flat=True)))
+        ids = list(Company.objects.filter(code__in=codes).values_list("pk", flat=True))
+        # no such company: the join on the code, which matches nothing (an empty IN
+        # would not even compile to SQL)
+        qs = qs.filter(company_id__in=ids) if ids else qs.filter(company__code__in=codes)
     if f.team_member is not None:
         qs = qs.filter(Q(creator_id=f.team_member) | Q(owner_id=f.team_member))
     if f.customer_status:
