@@ -16,6 +16,7 @@ from cuadra.access.selectors import users_for_company
 from cuadra.core.audit import audit_create, audit_update, snapshot
 from cuadra.core.errors import ErrorCollector, NotFound, ValidationError
 from cuadra.core.events import publish_on_commit
+from cuadra.documents import tasks
 from cuadra.documents.columns import STATIC_COLUMNS
 from cuadra.documents.filters import custom_field_index
 from cuadra.documents.models import CustomFieldDefinition, CustomFieldType, DocumentRecord
@@ -56,7 +57,7 @@ def custom_field_definition_create(*, company, actor, key: str, label: str,
         company=company, key=key, label=label, field_type=field_type, choices=choices)
     audit_create(actor=actor, company_id=company.pk, obj=definition,
                  operation="custom_field_definition_create")
-    publish_on_commit(custom_field_index_ensure, key=key, field_type=field_type)
+    publish_on_commit(tasks.documents_custom_field_index.delay, key, field_type)
     return definition
 
 

@@ -203,3 +203,15 @@ def test_each_custom_field_gets_the_index_its_filters_use(records, owner):
         assert first == "company_id"
         assert squash(expression) in squash(plan), (expression, plan)
     assert numbers(owner, "cf.budget.min=100") == ["F-2", "F-1"]
+
+
+def test_defining_a_field_queues_its_index_after_commit(demo, owner,
+                                                        django_capture_on_commit_callbacks):
+    from cuadra.documents import tasks
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        custom_field_definition_create(company=demo, actor=owner, key="margin",
+                                       label="Margin", field_type="money")
+    queued = [c.args[1:] for c in callbacks
+              if c.args and c.args[0] == tasks.documents_custom_field_index.delay]
+    assert queued == [("margin", "money")]
