@@ -5,17 +5,23 @@ document itself; a sync of the document never overwrites them."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
+from contextlib import nullcontext
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 
 from cuadra.access.selectors import users_for_company
 from cuadra.core.audit import audit_create, audit_update, snapshot
 from cuadra.core.errors import ErrorCollector, NotFound, ValidationError
+from cuadra.core.events import publish_on_commit
+from cuadra.documents import tasks
 from cuadra.documents.columns import STATIC_COLUMNS
+from cuadra.documents.filters import custom_field_index
 from cuadra.documents.models import CustomFieldDefinition, CustomFieldType, DocumentRecord
 
+log = logging.getLogger(__name__)
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 TAG_RE = re.compile(r"^[^,\s][^,]{0,39}$")
 
@@ -51,7 +57,33 @@ def custom_field_definition_create(*, company, actor, key: str, label: str,
         company=company, key=key, label=label, field_type=field_type, choices=choices)
     audit_create(actor=actor, company_id=company.pk, obj=definition,
                  operation="custom_field_definition_create")
+    publish_on_commit(tasks.documents_custom_field_index.delay, key, field_type)
     return definition
+
+
+def custom_field_index_ensure(*, key: str, field_type: str) -> bool:
+    """Create the expression index the filters on custom field ``key`` use, if it is
+    missing (PostgreSQL; one per code and type, shared by every company that defines
+    it). Outside a transaction it is built CONCURRENTLY, so the registry keeps taking
+    writes meanwhile. An optimisation only: a failure is logged, and the filter still
+    works, by a scan. True if an index was created."""
+    if connection.vendor != "postgresql":
+        return False
+    index = custom_field_index(key, field_type)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_class WHERE relname = %s", [index.name])
+        if cursor.fetchone():
+            return False
+    concurrently = not connection.in_atomic_block
+    try:
+        # inside a transaction: a savepoint, so a failure leaves the caller's intact
+        with (nullcontext() if concurrently else transaction.atomic()), \
+                connection.schema_editor(atomic=False) as editor:
+            editor.add_index(DocumentRecord, index, concurrently=concurrently)
+    except DatabaseError:
+        log.warning("custom field index %s not created", index.name, exc_info=True)
+        return False
+    return True
 
 
 def _money(value) -> str:

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
-from django.db.models import Case, Exists, Func, OuterRef, Q, QuerySet, Value, When
-from django.db.models.fields.json import KeyTextTransform
+from django.db.models import Exists, F, Func, Index, OuterRef, Q, QuerySet, Value
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThanOrEqual
 
 from cuadra.access.models import RoleAssignment
 from cuadra.access.permissions import Action, Path, perm
-from cuadra.access.selectors import field_visible
+from cuadra.access.selectors import field_visible, grants_prefetch, grants_remember
 from cuadra.core.errors import ErrorCollector
 from cuadra.core.money import MONEY_DIGITS, MONEY_PLACES, MoneyField, encode_sortable
 from cuadra.documents.columns import Column, view_of
@@ -38,6 +38,7 @@ from cuadra.documents.models import (
     PaymentResult,
 )
 from cuadra.documents.registry import kind_labels
+from cuadra.tenancy.models import Company
 
 LIST_KEYS = ("company", "kind", "payment_state", "status", "tags", "customer_status")
 CUSTOM_FILTER_PREFIX = "cf."
@@ -176,13 +177,17 @@ def visible_scope(*, user, action: Action = Action.VIEW) -> dict[int, list[str]]
     if user is None or not user.is_authenticated:
         return {}
     grants: dict[int, set[str]] = {}
-    for company_id, permissions in (RoleAssignment.objects
-                                    .filter(user=user, company__is_active=True)
-                                    .values_list("company_id", "role__permissions")):
+    hidden: dict[int, set[str]] = {}
+    for company_id, permissions, hidden_fields in (
+            RoleAssignment.objects.filter(user=user, company__is_active=True)
+            .values_list("company_id", "role__permissions", "role__hidden_fields")):
         grants.setdefault(company_id, set()).update(permissions or ())
+        hidden.setdefault(company_id, set()).update(hidden_fields or ())
+    # the same rows are the grants field_visible reads next (columns, custom filters)
+    grants_remember(user=user, grants=grants, hidden=hidden)
     # every path, not only the registered types': a row is shown by its own path's right
-    paths = [p.value for p in Path if p != Path.DOCUMENTS]
-    return {company_id: [p for p in paths if perm(p, action) in granted]
+    wanted = [(p.value, perm(p, action)) for p in Path if p != Path.DOCUMENTS]
+    return {company_id: [path for path, right in wanted if right in granted]
             for company_id, granted in sorted(grants.items())
             if perm(Path.DOCUMENTS, action) in granted}
 
@@ -266,7 +271,13 @@ def apply_filters(qs: QuerySet, f: DocumentFilters) -> QuerySet:
     if f.amount_max is not None:
         qs = qs.filter(amount__lte=f.amount_max)
     if f.company:
-        qs = qs.filter(company__code__in=[c.upper() for c in f.company])
+        # the ids, not a join on the code: the planner then knows which companies, and
+        # picks the (company, ...) index of the other filters
+        codes = [c.upper() for c in f.company]
+        ids = list(Company.objects.filter(code__in=codes).values_list("pk", flat=True))
+        # no such company: the join on the code, which matches nothing (an empty IN
+        # would not even compile to SQL)
+        qs = qs.filter(company_id__in=ids) if ids else qs.filter(company__code__in=codes)
     if f.team_member is not None:
         qs = qs.filter(Q(creator_id=f.team_member) | Q(owner_id=f.team_member))
     if f.customer_status:
@@ -346,16 +357,28 @@ def _sqlite_decimal_key(text):
         return None
 
 
+# what a stored Decimal string looks like (str(Decimal): digits, a point, an exponent);
+# anything else (a value another company keeps under the same code in a text field) is
+# not a number and never reaches the cast, so the cast cannot fail on any row
+DECIMAL_TEXT = "^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,4})?$"
+
+
 class CustomDecimal(Func):
     """A custom value stored as a Decimal string, comparable exactly: ``numeric`` on
-    PostgreSQL; on SQLite the order-preserving text MoneyField stores (a float never
-    enters the comparison)."""
+    PostgreSQL (NULL where the text is not a decimal, so the expression is safe on every
+    row and the same for every company: one expression index per code serves it, see
+    :func:`custom_field_index`); on SQLite the order-preserving text MoneyField stores (a
+    float never enters the comparison)."""
 
-    template = "CAST(%(expressions)s AS numeric)"
     output_field = MoneyField()
 
     def __init__(self, code: str):
         super().__init__(KeyTextTransform(code, "custom"))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        text, params = compiler.compile(self.source_expressions[0])
+        return (f"CASE WHEN {text} ~ %s THEN CAST({text} AS numeric) END",
+                (*params, DECIMAL_TEXT, *params))
 
     def as_sqlite(self, compiler, connection, **extra_context):
         connection.ensure_connection()
@@ -368,17 +391,39 @@ class CustomDecimal(Func):
 LOOKUPS = {"eq": Exact, "min": GreaterThanOrEqual, "max": LessThanOrEqual}
 
 
-def _custom_lookup(code: str, kind: str, op: str, value, company_ids: list[int]) -> Q:
-    in_companies = Q(company_id__in=company_ids)
+def custom_value(code: str, kind: str):
+    """The expression a custom filter on ``code`` of type ``kind`` compares: the same
+    for every company, so that one expression index per (code, kind) serves it."""
     if kind in (CustomFieldType.NUMBER, CustomFieldType.MONEY):
-        # CASE first: a company whose field of this code has another type never reaches
-        # the cast
-        number = Case(When(in_companies, then=CustomDecimal(code)), default=None,
-                      output_field=MoneyField())
-        return in_companies & Q(LOOKUPS[op](number, Value(value, output_field=MoneyField())))
+        return CustomDecimal(code)
     if kind == CustomFieldType.DATE:
-        # ISO dates compare as text in calendar order
-        return in_companies & Q(LOOKUPS[op](KeyTextTransform(code, "custom"), Value(value)))
+        return KeyTextTransform(code, "custom")  # ISO dates compare as text in order
+    return KeyTransform(code, "custom")
+
+
+def custom_field_index(code: str, kind: str) -> Index:
+    """The expression index behind the filters on a custom field (PostgreSQL; see
+    :func:`cuadra.documents.custom_fields.custom_field_index_ensure`): a range on a
+    number, money or date field, or equality on the others, reads the matching rows
+    instead of parsing every row's JSON."""
+    tag = ("n" if kind in (CustomFieldType.NUMBER, CustomFieldType.MONEY)
+           else "d" if kind == CustomFieldType.DATE else "e")
+    # company first, as every registry index: the filter always names the companies
+    return Index(F("company"), custom_value(code, kind), name=f"docrecord_cf{tag}_{code}")
+
+
+def _custom_lookup(code: str, kind: str, op: str, value, company_ids: list[int],
+                   everywhere: bool = False) -> Q:
+    # the companies whose field of this code has this type: another company's rows
+    # never match, even where they hold a value under the same code. ``everywhere``:
+    # that is every company the query is scoped to, which the scope already says (a
+    # repeated 20-id IN makes the planner price the index as 20 x 20 descents)
+    in_companies = Q() if everywhere else Q(company_id__in=company_ids)
+    if kind in (CustomFieldType.NUMBER, CustomFieldType.MONEY):
+        return in_companies & Q(LOOKUPS[op](custom_value(code, kind),
+                                            Value(value, output_field=MoneyField())))
+    if kind == CustomFieldType.DATE:
+        return in_companies & Q(LOOKUPS[op](custom_value(code, kind), Value(value)))
     return in_companies & Q(**{f"custom__{code}": value})
 
 
@@ -388,11 +433,15 @@ def custom_filter_condition(custom: list[CustomFilter], *, company_ids: list[int
     company's field of that code; a company without it, or whose field does not take
     the value (a range on its text field), matches nothing. A code no company of the
     user defines, or a value that fits the field in none of them, is refused with the
-    filter named (never dropped: a dropped filter would widen an export)."""
+    filter named (never dropped: a dropped filter would widen an export).
+    ``company_ids``: the companies the query it joins is already restricted to (its
+    scope)."""
     codes = sorted({c.code for c in custom})
     definitions: dict[str, list[CustomFieldDefinition]] = {code: [] for code in codes}
-    for d in (CustomFieldDefinition.objects.filter(company_id__in=company_ids, key__in=codes)
-              .select_related("company")):
+    found = list(CustomFieldDefinition.objects.filter(company_id__in=company_ids,
+                                                      key__in=codes).select_related("company"))
+    grants_prefetch(user=user, company_ids={d.company_id for d in found})
+    for d in found:
         # a field the user's role hides there is not filterable there either: a range
         # filter would reveal the hidden values row by row
         if user is None or field_visible(user=user, company=d.company, path=Path.DOCUMENTS,
@@ -418,8 +467,9 @@ def custom_filter_condition(custom: list[CustomFilter], *, company_ids: list[int
             except ValueError as exc:
                 problems.append(f"{same[0].label}: {exc}")
                 continue
-            term |= _custom_lookup(item.code, kind, item.op, value,
-                                   sorted(d.company_id for d in same))
+            ids = sorted(d.company_id for d in same)
+            term |= _custom_lookup(item.code, kind, item.op, value, ids,
+                                   everywhere=set(ids) >= set(company_ids))
         if len(problems) == len({d.field_type for d in found}):
             # the value fits the field in none of the companies: refused, not ignored
             errors.add(item.param, problems[0])

@@ -107,8 +107,8 @@ def documents_page(*, company, user, view: str, filters: DocumentFilters,
     :func:`documents_summary`."""
     view = view_of(view)
     offset, limit = max(int(offset), 0), min(max(int(limit), 1), MAX_PAGE)
+    scope = visible_scope(user=user)  # first: it remembers the grants the columns read
     columns = resolve_columns(company, user, view, column_keys)
-    scope = visible_scope(user=user)
     qs = documents_query(user=user, view=view, filters=filters, scope=scope)
     window = qs.filter(keyset_after(after)) if after else qs
     if after:
@@ -184,7 +184,9 @@ def keyset_after(cursor: str) -> Q:
     if date is None:
         after_undated = undated & Q(id__lt=pk)
         return after_undated | Q(document_date__isnull=False) if nulls_first else after_undated
-    dated = Q(document_date__lt=date) | Q(document_date=date, id__lt=pk)
+    # the bound first: "date <= cursor date" is what the (date, id) index can start
+    # from; the OR alone is only a filter, so the scan would walk every earlier page
+    dated = Q(document_date__lte=date) & (Q(document_date__lt=date) | Q(id__lt=pk))
     return dated if nulls_first else dated | undated
 
 

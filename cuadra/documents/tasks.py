@@ -13,3 +13,12 @@ def documents_export_run(job_id: int) -> str:
 
     with context.request_context(request_id=context.current().request_id, source="task"):
         return export_job_run(job_id=job_id).state
+
+
+@shared_task(name="cuadra.documents.tasks.documents_custom_field_index")
+def documents_custom_field_index(key: str, field_type: str) -> bool:
+    """Build the expression index of a new custom field (minutes on a large registry:
+    never inside the request that defined the field)."""
+    from cuadra.documents.custom_fields import custom_field_index_ensure
+
+    return custom_field_index_ensure(key=key, field_type=field_type)
