@@ -154,7 +154,14 @@ def _related_form(request, invoice, *, rows=None, errors=None, status=200):
     values["date"] = values["date"] or timezone.localdate().isoformat()
     return page(request, "credit_form.html", "credits", {
         "invoice": invoice, "rows": rows, "values": values, "errors": errors or {},
+        "general": _general(errors, "lines", "invoiceId", "id"),
     }, status=status)
+
+
+def _general(errors, *keys) -> str:
+    """The refusal that names no input of the form (or the line list as a whole)."""
+    errors = errors or {}
+    return " ".join(errors[k] for k in ("__all__", *keys) if errors.get(k))
 
 
 @login_required
@@ -170,7 +177,7 @@ def invoice_credit(request, invoice_id: int):
 
     def write():
         if not wanted:
-            raise ValidationError("Give a quantity to credit on at least one line.",
+            raise ValidationError(_("Give a quantity to credit on at least one line."),
                                   field="lines")
         return purchasing.supplier_credit_create(
             company=request.active_company, actor=request.user, kind=CreditKind.RELATED,
@@ -224,7 +231,8 @@ def _free_form(request, *, rows=None, errors=None, status=200):
                                              ).order_by("code"),
         "items": Item.objects.filter(company=company, is_active=True).order_by("sku"),
         "taxes": Tax.objects.filter(company=company, is_active=True).order_by("code"),
-        "values": values, "errors": errors, "tax_default": TAX_DEFAULT}, status=status)
+        "values": values, "errors": errors, "tax_default": TAX_DEFAULT,
+        "general": _general(errors, "lines")}, status=status)
 
 
 def _free_rows(post) -> list[dict]:
