@@ -221,6 +221,24 @@ def test_free_credit_form(compras, demo, supplier):
     assert credit.status == "issued" and credit.number
 
 
+def test_free_credit_lines_are_added_with_htmx_and_errors_shown_on_their_line(compras,
+                                                                            supplier):
+    added = compras.get("/purchasing/credits/form/line/?n=3",
+                        HTTP_HX_REQUEST="true").content.decode()
+    assert 'name="line-3-unit_price"' in added
+    assert "?n=4" in added and 'hx-swap-oob="true"' in added
+    assert compras.get("/purchasing/credits/form/line/?remove=1").content == b""
+    before = row_counts()
+    refused = compras.post("/purchasing/credits/new/", {
+        "supplier": str(supplier.pk), "reason": "x",
+        "line-0-description": "Bonificación", "line-0-quantity": "uno",
+        "line-0-unit_price": "5", "line-0-tax": ""})
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert 'class="credit-line has-error" data-line="0"' in html and 'value="uno"' in html
+    assert row_counts() == before
+
+
 def test_roles_without_permission_are_refused(platform, demo, compras, invoice, supplier):
     assert _credit_one(compras, invoice).status_code == 302
     credit = SupplierCredit.objects.get(company=demo)

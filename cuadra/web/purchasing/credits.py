@@ -9,7 +9,8 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -227,12 +228,32 @@ def _free_form(request, *, rows=None, errors=None, status=200):
     return page(request, "credit_free_form.html", "credits", {
         "lines": [{"n": n, "values": row, "errors": line_errors[n]}
                   for n, row in enumerate(rows)],
+        "next_line": len(rows),
         "suppliers": Supplier.objects.filter(company=company, is_active=True
                                              ).order_by("code"),
-        "items": Item.objects.filter(company=company, is_active=True).order_by("sku"),
-        "taxes": Tax.objects.filter(company=company, is_active=True).order_by("code"),
-        "values": values, "errors": errors, "tax_default": TAX_DEFAULT,
+        **_line_choices(company),
+        "values": values, "errors": errors,
         "general": _general(errors, "lines")}, status=status)
+
+
+def _line_choices(company) -> dict:
+    return {"items": Item.objects.filter(company=company, is_active=True).order_by("sku"),
+            "taxes": Tax.objects.filter(company=company, is_active=True).order_by("code"),
+            "tax_default": TAX_DEFAULT}
+
+
+@login_required
+def credit_line(request):
+    """htmx: one more empty line of the free credit form (and the add button counting
+    on), or nothing in place of a removed line."""
+    require(request, Path.SUPPLIER_CREDITS, Action.CREATE)
+    if request.GET.get("remove"):
+        return HttpResponse("")
+    n = int(request.GET["n"]) if request.GET.get("n", "").isdigit() else 0
+    values = {**dict.fromkeys(FREE_LINE_FIELDS, ""), "tax": TAX_DEFAULT}
+    return render(request, "web/purchasing/_credit_line_added.html", {
+        "line": {"n": n, "values": values, "errors": {}}, "next_line": n + 1,
+        **_line_choices(request.active_company)})
 
 
 def _free_rows(post) -> list[dict]:

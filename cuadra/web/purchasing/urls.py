@@ -45,6 +45,7 @@ urlpatterns = [
          name="purchasing_invoice_credit"),
     path("purchasing/credits/", credits.credit_list, name="purchasing_credits"),
     path("purchasing/credits/new/", credits.credit_new, name="purchasing_credit_new"),
+    path("purchasing/credits/form/line/", credits.credit_line, name="purchasing_credit_line"),
     path("purchasing/credits/<int:credit_id>/", credits.credit_detail,
          name="purchasing_credit"),
     path("purchasing/credits/<int:credit_id>/move/", credits.credit_move,
