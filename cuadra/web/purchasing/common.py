@@ -22,6 +22,8 @@ TABS = (
      (Path.PURCHASE_ORDERS, Action.VIEW)),
     ("invoices", _("Supplier invoices"), "web:purchasing_invoices",
      (Path.SUPPLIER_INVOICES, Action.VIEW)),
+    ("credits", _("Supplier credit notes"), "web:purchasing_credits",
+     (Path.SUPPLIER_CREDITS, Action.VIEW)),
     ("expenses", _("Expenses"), "web:purchasing_expenses", (Path.EXPENSES, Action.VIEW)),
     ("payments", _("Supplier payments"), "web:purchasing_payments",
      (Path.SUPPLIER_PAYMENTS, Action.VIEW)),

@@ -36,12 +36,21 @@ APPROVAL_STATUSES = {"PENDING": pgettext_lazy("approval", "Pending"),
                      "REJECTED": pgettext_lazy("approval", "Rejected"),
                      "VOID": pgettext_lazy("approval", "Void")}
 
+CREDIT_KINDS = {"related": pgettext_lazy("supplier credit", "Related"),
+                "free": pgettext_lazy("supplier credit", "Free")}
+# the lifecycle steps a supplier credit note offers (simple and five_stage)
+ACTIONS = {"issue": _("Post"), "void": _("Void"), "cancel": _("Cancel draft"),
+           "audit": _("Audit"), "confirm": _("Confirm"), "storage_audit": _("Storage audit"),
+           "entry_audit": _("Entry audit"), "finalize": _("Finalize"), "reopen": _("Reopen"),
+           "reverse": _("Step back")}
+
 DIFFERENCES = {"NOT_RECEIVED": _("Not received"), "OVER_ORDERED": _("Beyond the order"),
                "PRICE": _("Price")}
 DOCUMENT_TYPES = {"PURCHASE_REQUISITION": _("Purchase requisition")}
 
 _MAPS = {"difference": DIFFERENCES, "document_type": DOCUMENT_TYPES,
-         "document": DOCUMENT_STATES, "expense": EXPENSE_STATES,
+         "document": DOCUMENT_STATES, "credit_kind": CREDIT_KINDS, "action": ACTIONS,
+         "expense": EXPENSE_STATES,
          "payment_state": PAYMENT_STATES, "expense_payment": EXPENSE_PAYMENT_STATES,
          "payment": PAYMENT_STATUSES, "method": METHODS, "approval": APPROVAL_STATUSES}
 

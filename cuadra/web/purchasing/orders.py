@@ -163,7 +163,19 @@ def _invoice_page(request, invoice, *, error=None, status=200):
         "can_issue": can(request, Path.SUPPLIER_INVOICES, Action.POST),
         "can_override": can(request, Path.SUPPLIER_INVOICES, Action.APPROVE),
         "can_pay": can(request, Path.SUPPLIER_PAYMENTS, Action.POST),
+        # a related credit note: what GraphQL createSupplierCredit requires, on a posted
+        # invoice with something left to credit
+        "can_credit": (invoice.status in selectors.POSTED_STATES
+                       and can(request, Path.SUPPLIER_CREDITS, Action.CREATE)
+                       and _creditable(invoice)),
+        "credits": (invoice.credit_notes.order_by("id")
+                    if can(request, Path.SUPPLIER_CREDITS, Action.VIEW) else ()),
     }, status=status)
+
+
+def _creditable(invoice) -> bool:
+    used = selectors.credited_quantities(invoice=invoice)
+    return any(li.quantity > used.get(li.pk, ZERO) for li in invoice.lines.all())
 
 
 @login_required

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from cuadra.web.purchasing import approvals, expenses, orders, payments, requisitions
+from cuadra.web.purchasing import (
+    approvals,
+    credits,
+    expenses,
+    orders,
+    payments,
+    requisitions,
+)
 
 urlpatterns = [
     path("purchasing/", requisitions.requisition_list, name="purchasing_requisitions"),
@@ -34,10 +41,21 @@ urlpatterns = [
          name="purchasing_invoice_issue"),
     path("purchasing/invoices/<int:invoice_id>/override/", orders.invoice_override,
          name="purchasing_invoice_override"),
+    path("purchasing/invoices/<int:invoice_id>/credit/", credits.invoice_credit,
+         name="purchasing_invoice_credit"),
+    path("purchasing/credits/", credits.credit_list, name="purchasing_credits"),
+    path("purchasing/credits/new/", credits.credit_new, name="purchasing_credit_new"),
+    path("purchasing/credits/form/line/", credits.credit_line, name="purchasing_credit_line"),
+    path("purchasing/credits/<int:credit_id>/", credits.credit_detail,
+         name="purchasing_credit"),
+    path("purchasing/credits/<int:credit_id>/move/", credits.credit_move,
+         name="purchasing_credit_move"),
     path("purchasing/expenses/", expenses.expense_list, name="purchasing_expenses"),
     path("purchasing/expenses/new/", expenses.expense_new, name="purchasing_expense_new"),
     path("purchasing/payments/", payments.payment_list, name="purchasing_payments"),
     path("purchasing/payments/new/", payments.payment_new, name="purchasing_payment_new"),
+    path("purchasing/payments/<int:payment_id>/refund/", payments.payment_refund,
+         name="purchasing_payment_refund"),
     path("purchasing/requisitions/form/units/", requisitions.requisition_units,
          name="purchasing_requisition_units"),
 ]
