@@ -234,9 +234,9 @@ def test_form_line_adds_a_row_whose_units_follow_its_item(owner_web, demo, platf
     body = text(owner_web.get("/inventory/transfers/form/line/?n=3"))
     assert 'name="line-3-unit"' in body and "?n=4" in body
     assert "W-JUGO · caja (12)" not in body  # no item chosen yet: the base unit only
-    other = catalog.item_create(company=demo, actor=platform.owner, sku="W-AGUA",
-                                name="Agua", base_price="0.50",
-                                units=[{"code": "paca", "name": "Paca", "factor": "24"}])
+    catalog.item_create(company=demo, actor=platform.owner, sku="W-AGUA", name="Agua",
+                        base_price="0.50",
+                        units=[{"code": "paca", "name": "Paca", "factor": "24"}])
     cell = text(owner_web.get(f"/inventory/transfers/form/units/?n=3&line-3-item={jugo.pk}"))
     assert 'id="unit-cell-3"' in cell and f'<option value="{caja.pk}">W-JUGO · caja (12)' in cell
     assert "Paca" not in cell and "W-AGUA" not in cell
