@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import os
@@ -263,52 +264,74 @@ def _raw_ms(sql: str, params) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def _page_sql(user, filters, columns) -> list[tuple[str, tuple]]:
-    """The statements the page runs (rows + capped count), for the raw baseline."""
+def _page_sql(user, filters, columns) -> tuple[tuple[str, tuple], tuple[str, tuple]]:
+    """The page's statement (51 rows) and the capped count's, for the raw baseline."""
     from cuadra.documents.filters import documents_query, values_fields
     from cuadra.documents.registry_selectors import COUNT_CAP
 
     qs = documents_query(user=user, view="everything", filters=filters)
     page = qs.values(*values_fields(columns), "document_date")[:51]
     count = qs.order_by().values("id")[:COUNT_CAP + 1]
-    return [page.query.sql_with_params(),
+    return (page.query.sql_with_params(),
             (f"SELECT COUNT(*) FROM ({count.query.sql_with_params()[0]}) t",
-             count.query.sql_with_params()[1])]
+             count.query.sql_with_params()[1]))
+
+
+def _timed(repeat: int, call) -> tuple[list[float], object]:
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = call()
+        times.append((time.perf_counter() - start) * 1000)
+    return times, result
+
+
+def _fresh_page(company, user, filters):
+    from cuadra.documents.registry_selectors import documents_page
+
+    user.__dict__.pop("_cuadra_grants", None)  # a fresh request each time
+    return documents_page(company=company, user=user, view="everything", filters=filters,
+                          offset=0, limit=50, with_count=False)
+
+
+def _fresh_count(user, filters):
+    from cuadra.documents.registry_selectors import documents_count
+
+    user.__dict__.pop("_cuadra_grants", None)
+    return documents_count(user=user, view="everything", filters=filters)
 
 
 def _pages(user, company, repeat: int) -> None:
     from cuadra.documents.filters import DocumentFilters
-    from cuadra.documents.registry_selectors import documents_page, documents_summary
+    from cuadra.documents.registry_selectors import documents_summary
 
-    print(f"\none page of 50 rows through documents_page (scope + filters + default "
-          f"columns + limit 51 + count capped at 10,000), {repeat} runs each; raw: the "
-          f"same two SQL statements on a bare cursor; summary: exact count + totals per "
-          f"currency over every match (asked apart), 3 runs")
-    print(f"{'filters':<26} {'count':>9} {'median ms':>10} {'p95 ms':>8} "
-          f"{'raw med':>8} {'raw p95':>8} {'summary ms':>11} {'exact count':>12}")
+    print(f"\none page of 50 rows through documents_page as the web page and a GraphQL "
+          f"client that shows no total ask for it (scope + filters + default columns + "
+          f"limit 51; the count is its own request), {repeat} runs each; raw: the same "
+          f"SQL on a bare cursor. count: documents_count, capped at 10,000 (the pager's "
+          f"total, loaded after the rows). summary: exact count + totals per currency "
+          f"over every match (asked apart), 3 runs")
+    print(f"{'filters':<26} {'matches':>9} {'page med':>9} {'page p95':>9} {'raw med':>8} "
+          f"{'raw p95':>8} {'count med':>10} {'count p95':>10} {'raw cnt':>8} "
+          f"{'summary':>8}")
     for label, raw in COMBINATIONS:
         filters = DocumentFilters.parse(raw)
-        times, raw_times = [], []
-        page = None
-        for _ in range(repeat):
-            user.__dict__.pop("_cuadra_grants", None)  # a fresh request each time
-            start = time.perf_counter()
-            page = documents_page(company=company, user=user, view="everything",
-                                  filters=filters, offset=0, limit=50)
-            times.append((time.perf_counter() - start) * 1000)
-        statements = _page_sql(user, filters, page.columns)
-        for _ in range(repeat):
-            raw_times.append(sum(_raw_ms(sql, params) for sql, params in statements))
-        summary_times = []
-        for _ in range(3):
-            start = time.perf_counter()
-            summary = documents_summary(user=user, view="everything", filters=filters)
-            summary_times.append((time.perf_counter() - start) * 1000)
-        shown = ">10,000" if page.count_capped else f"{page.total_count:,}"
-        print(f"{label:<26} {shown:>9} {statistics.median(times):>10.1f} "
-              f"{_p95(times):>8.1f} {statistics.median(raw_times):>8.1f} "
-              f"{_p95(raw_times):>8.1f} {statistics.median(summary_times):>11.1f} "
-              f"{summary.total_count:>12,}")
+
+        page_call = functools.partial(_fresh_page, company, user, filters)
+        count_call = functools.partial(_fresh_count, user, filters)
+        times, page = _timed(repeat, page_call)
+        count_times, found = _timed(repeat, count_call)
+        page_sql, count_sql = _page_sql(user, filters, page.columns)
+        raw_times = [_raw_ms(*page_sql) for _ in range(repeat)]
+        raw_count = [_raw_ms(*count_sql) for _ in range(repeat)]
+        summary_times, summary = _timed(3, functools.partial(
+            documents_summary, user=user, view="everything", filters=filters))
+        shown = ">10,000" if found.count_capped else f"{found.total_count:,}"
+        print(f"{label:<26} {shown:>9} {statistics.median(times):>9.1f} "
+              f"{_p95(times):>9.1f} {statistics.median(raw_times):>8.1f} "
+              f"{_p95(raw_times):>8.1f} {statistics.median(count_times):>10.1f} "
+              f"{_p95(count_times):>10.1f} {statistics.median(raw_count):>8.1f} "
+              f"{statistics.median(summary_times):>8.1f}  (exact {summary.total_count:,})")
 
 
 def _deep_pages(user, company, repeat: int, depth: int) -> None:

@@ -71,6 +71,7 @@ class Page:
     count_capped: bool = False
     next_cursor: str = ""
     after: str = ""
+    count_deferred: bool = False  # asked for apart: :func:`documents_count`
 
     @property
     def has_previous(self) -> bool:
@@ -98,13 +99,16 @@ def resolve_columns(company, user, view: str, column_keys: list[str] | None) -> 
 def documents_page(*, company, user, view: str, filters: DocumentFilters,
                    column_keys: list[str] | None = None, offset: int = 0,
                    limit: int = 50, with_totals: bool = False, after: str = "",
-                   exact_count: bool = False) -> Page:
+                   exact_count: bool = False, with_count: bool = True) -> Page:
     """One page: ``limit`` rows from ``offset`` (or, with ``after``, the keyset cursor
     of a previous page's last row), the columns' values only, and a count capped at
     ``COUNT_CAP`` (pain: an exact COUNT of a million matches on every page). Exact
     count and per-currency totals over every match are asked for separately:
     ``with_totals`` (or ``exact_count`` for the count alone), or
-    :func:`documents_summary`."""
+    :func:`documents_summary`. ``with_count=False`` leaves even the capped count out
+    (``count_deferred``) unless the page is the last one: the rows show at once and the
+    count follows in its own request (:func:`documents_count`), since counting up to
+    ``COUNT_CAP`` matches of a text filter costs more than the page itself."""
     view = view_of(view)
     offset, limit = max(int(offset), 0), min(max(int(limit), 1), MAX_PAGE)
     scope = visible_scope(user=user)  # first: it remembers the grants the columns read
@@ -130,11 +134,29 @@ def documents_page(*, company, user, view: str, filters: DocumentFilters,
         page.total_count = qs.count()
     elif not has_next and not after and (data or offset == 0):
         page.total_count = offset + len(data)  # this is the last page: no query needed
+    elif not with_count:
+        page.count_deferred = True
     else:
-        capped = qs.order_by().values("id")[:COUNT_CAP + 1].count()
-        page.count_capped = capped > COUNT_CAP
-        page.total_count = None if page.count_capped else capped
+        page.total_count, page.count_capped = _capped_count(qs)
     return page
+
+
+def _capped_count(qs) -> tuple[int | None, bool]:
+    capped = qs.order_by().values("id")[:COUNT_CAP + 1].count()
+    return (None, True) if capped > COUNT_CAP else (capped, False)
+
+
+@dataclass
+class MatchCount:
+    total_count: int | None  # None: more than ``COUNT_CAP``
+    count_capped: bool
+
+
+def documents_count(*, user, view: str, filters: DocumentFilters) -> MatchCount:
+    """How many documents match, counted up to ``COUNT_CAP``: the pager's total, asked
+    for after the rows of a page with ``with_count=False`` are shown."""
+    return MatchCount(*_capped_count(documents_query(user=user, view=view_of(view),
+                                                filters=filters)))
 
 
 def currency_totals(qs) -> list[CurrencyTotal]:

@@ -141,3 +141,21 @@ def test_large_export_returns_a_job(records, as_demo, settings, tmp_path,
     assert polled["data"]["documentExportJob"] == {
         "state": "DONE", "rowsDone": 2,
         "downloadUrl": f"/documents/exports/{job['id']}/download"}
+
+
+def test_the_count_is_only_made_when_the_client_asks_for_it(records, as_demo, monkeypatch):
+    from cuadra.documents import registry_selectors
+
+    query = """query($p: PageInput) { documents(view: "everything", page: $p) {
+      %s results { cells } pageInfo { hasNextPage } } }"""
+    asked = as_demo.execute(query % "totalCount countCapped", {"p": {"limit": 1}})
+    assert asked["data"]["documents"]["totalCount"] == 2
+    assert asked["data"]["documents"]["pageInfo"] == {"hasNextPage": True}
+
+    def no_count(qs):
+        raise AssertionError("counted although no total was asked for")
+
+    monkeypatch.setattr(registry_selectors, "_capped_count", no_count)
+    rows = as_demo.execute(query % "", {"p": {"limit": 1}})
+    assert "errors" not in rows, rows
+    assert rows["data"]["documents"]["pageInfo"] == {"hasNextPage": True}

@@ -97,3 +97,19 @@ def test_graphql_page_info(seven, as_demo):
         { results { cells } } }""")
     assert (second["data"]["documents"]["results"]
             == offset["data"]["documents"]["results"])
+
+
+def test_a_page_without_its_count_and_the_count_apart(seven, demo, owner, monkeypatch,
+                                                      django_assert_num_queries):
+    p = page(demo, owner, limit=2, with_count=False)
+    assert (numbers(p), p.total_count, p.count_deferred, p.has_next) == (
+        ["F-6", "F-5"], None, True, True)
+    last = page(demo, owner, offset=5, limit=5, with_count=False)  # known without a count
+    assert (last.total_count, last.count_deferred) == (7, False)
+    found = registry_selectors.documents_count(user=owner, view="everything",
+                                               filters=DocumentFilters())
+    assert (found.total_count, found.count_capped) == (7, False)
+    monkeypatch.setattr(registry_selectors, "COUNT_CAP", 5)
+    found = registry_selectors.documents_count(
+        user=owner, view="everything", filters=DocumentFilters.parse({"q": "F-"}))
+    assert (found.total_count, found.count_capped) == (None, True)

@@ -304,3 +304,18 @@ def test_multi_company_user_picks_companies_and_sees_both(records, demo, otra, p
     assert [r[0] for r in table(html)] == ["O-1"]
     both = owner_web.get("/documents/").content.decode()
     assert [r[0] for r in table(both)] == ["O-1", "F-3", "F-2", "F-1"]
+
+
+def test_rows_come_first_and_the_pager_total_follows(demo, owner_web, monkeypatch):
+    from cuadra.web.documents import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for n in range(5):
+        make_record(demo, number=f"P-{n}", document_date=dt.date(2025, 3, 1 + n))
+    html = owner_web.get("/documents/?q=P-").content.decode()
+    assert 'id="page-count" hx-get="/documents/count/?' in html and "(counting…)" in html
+    assert len(table(html)) == 2
+    count = owner_web.get("/documents/count/?view=everything&q=P-&page=2").content.decode()
+    assert "Page 2 of 3 (5 documents)" in count
+    last = owner_web.get("/documents/?q=P-&page=3").content.decode()  # no count needed
+    assert "Page 3 of 3 (5 documents)" in last and "(counting…)" not in last

@@ -288,7 +288,9 @@ class RegistryQuery:
             company=company(info), user=actor(info), view=view, filters=_filters(filters),
             column_keys=columns, offset=page.offset, limit=page.limit,
             after=page.after or "", with_totals="totals" in wanted,
-            exact_count=exact_count))
+            exact_count=exact_count,
+            # a client that shows no total does not pay for counting the matches
+            with_count=bool({"totalCount", "countCapped"} & wanted)))
 
     @strawberry.field(extensions=requires(Path.DOCUMENTS, Action.VIEW))
     def documents_summary(self, info: strawberry.Info, view: str = "everything",

@@ -27,7 +27,12 @@ from cuadra.documents.display import display_value, payment_state_label, status_
 from cuadra.documents.filters import DocumentFilters
 from cuadra.documents.models import DocumentView
 from cuadra.documents.registry import kind_labels
-from cuadra.documents.registry_selectors import document_timeline, documents_page
+from cuadra.documents.registry_selectors import (
+    COUNT_CAP,
+    document_timeline,
+    documents_count,
+    documents_page,
+)
 from cuadra.web.actions import perform, require
 from cuadra.web.documents import pickers
 
@@ -61,6 +66,29 @@ def _page_number(request) -> int:
     return max(int(text), 1) if text.isdigit() else 1
 
 
+def _pages(total_count: int | None) -> int | None:
+    # None when the count is capped ("more than 10,000") or not known yet: the pager
+    # then shows no page total, only previous/next
+    return (max((total_count + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+            if total_count is not None else None)
+
+
+@login_required
+@require_GET
+def count(request):
+    """htmx: the pager's total for the page's filters, loaded after the rows."""
+    require(request, Path.DOCUMENTS, Action.VIEW)
+    try:
+        found = documents_count(user=request.user, view=_view(request),
+                                filters=DocumentFilters.parse(request.GET))
+    except DomainError:
+        found = None  # the page itself shows why the filter is refused
+    return render(request, "web/documents/_count.html", {
+        "found": found, "number": _page_number(request),
+        "pages": _pages(found.total_count) if found else None,
+        "count_cap": COUNT_CAP})
+
+
 @login_required
 @require_GET
 def index(request):
@@ -74,13 +102,14 @@ def index(request):
     custom = _custom_params(request.GET)
     number = _page_number(request)
     try:
+        # the rows first; the pager's total follows by htmx (``count`` below)
         page = documents_page(company=request.active_company, user=request.user, view=view,
                               filters=filters, offset=(number - 1) * PAGE_SIZE,
-                              limit=PAGE_SIZE)
+                              limit=PAGE_SIZE, with_count=False)
     except DomainError as exc:  # a filter only the query can judge (a custom field's value)
         filters, error = DocumentFilters(), exc
         page = documents_page(company=request.active_company, user=request.user, view=view,
-                              filters=filters, offset=0, limit=PAGE_SIZE)
+                              filters=filters, offset=0, limit=PAGE_SIZE, with_count=False)
     query = _query(view, filters, custom)
     context = {
         "rows": [{"id": r.id, "colour": r.colour, "cells": [
@@ -88,10 +117,7 @@ def index(request):
             for c, v in zip(page.columns, r.cells, strict=True)]} for r in page.rows],
         "current_section": "documents", "view": view, "page": page, "filters": filters,
         "query": query, "number": number, "filter_errors": _filter_errors(error),
-        # None when the count is capped ("more than 10,000"): the pager then shows no
-        # page total, only previous/next
-        "pages": (max((page.total_count + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-                  if page.total_count is not None else None),
+        "pages": _pages(page.total_count),
         "view_tabs": [{"key": k, "label": label, "current": k == view,
                        "url": "?" + _query(k, filters, custom)}
                       for k, label in VIEW_LABELS.items()],
