@@ -162,6 +162,11 @@ def test_related_credit_is_bounded_and_reduces_what_is_due(demo, owner, supplier
                                         invoice=invoice, reason="x",
                                         lines=[{"line_id": line.pk, "quantity": "2.5"}])
     assert exc.value.errors[0].field == "lines[0].quantity"
+    with pytest.raises(ValidationError) as exc:
+        services.supplier_credit_create(company=demo, actor=owner, kind="related",
+                                        invoice=invoice, reason="x", date="2025-02-30",
+                                        lines=[{"line_id": line.pk, "quantity": "1"}])
+    assert [e.field for e in exc.value.errors] == ["date"]
     assert row_counts() == before
     # voiding the note gives the amount back to the invoice
     services.supplier_document_void(company=demo, actor=owner, document=note, reason="x")

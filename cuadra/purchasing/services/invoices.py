@@ -296,11 +296,12 @@ def supplier_credit_create(*, company, actor, kind: str, reason: str, invoice=No
             take[pk] = qty
     if not take and not errors.errors:
         errors.add("lines", "Nothing remains creditable on this invoice.")
+    # read before the errors are raised: a malformed date is refused, never taken as today
+    day = parse_date(data.get("date"), errors, default=dt.date.today())
     errors.raise_if_any()
     note = SupplierCredit.objects.create(
         company=company, kind=kind, invoice=row, supplier=row.supplier, reason=text,
-        created_by=actor, date=parse_date(data.get("date"), errors, default=dt.date.today()),
-        currency=row.currency, branch=row.branch,
+        created_by=actor, date=day, currency=row.currency, branch=row.branch,
         supplier_number=(data.get("supplier_number") or "")[:64])
     SupplierCreditLine.objects.bulk_create([
         SupplierCreditLine(company=company, document=note, line_no=n,
