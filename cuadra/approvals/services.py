@@ -10,6 +10,8 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
+from cuadra.access.permissions import Action
+from cuadra.access.selectors import has_perm
 from cuadra.approvals import notifications, selectors
 from cuadra.approvals.enums import (
     ApprovalCondition,
@@ -25,7 +27,11 @@ from cuadra.approvals.models import (
     ApprovalRequest,
     ApprovalStep,
 )
-from cuadra.approvals.registry import approvable_for_document, validate_configurable
+from cuadra.approvals.registry import (
+    approvable_for_document,
+    path_for,
+    validate_configurable,
+)
 from cuadra.core.audit import audit_create, audit_delete, audit_update, snapshot
 from cuadra.core.errors import (
     Conflict,
@@ -107,6 +113,8 @@ def _clean_config(*, company, config, values: dict) -> dict:
         errors.add("approvalMode", "Choose ANY_ONE or ALL.")
     threshold = _clean_threshold(errors, values["threshold"])
     approvers = _clean_approvers(errors, company, values["approver_user_ids"])
+    if approvers and not any(e.field == "documentType" for e in errors.errors):
+        _refuse_approvers_without_right(errors, company, values["document_type"], approvers)
     hours = values["escalation_after_hours"]
     if hours is not None and (isinstance(hours, bool) or not isinstance(hours, int)
                               or hours < 1):
@@ -151,6 +159,23 @@ def _clean_approvers(errors: ErrorCollector, company, raw) -> list[int]:
         errors.add("approverUserIds", "These users hold no role in this company: "
                                       + ", ".join(str(i) for i in outsiders) + ".")
     return ids
+
+
+def _refuse_approvers_without_right(errors: ErrorCollector, company, document_type: str,
+                                    user_ids: list[int]) -> None:
+    """An approver who may not approve this document type would leave every request
+    waiting on a decision they can never make: refused when the policy is saved."""
+    from django.contrib.auth import get_user_model
+
+    path = path_for(document_type)
+    members = selectors.member_user_ids(company=company, user_ids=user_ids)
+    users = get_user_model().objects.filter(pk__in=members)  # outsiders are told apart
+    unable = sorted(u.pk for u in users
+                    if not has_perm(user=u, company=company, path=path,
+                                    action=Action.APPROVE))
+    if unable:
+        errors.add("approverUserIds", f"These users may not approve {document_type}: "
+                                      + ", ".join(str(i) for i in unable) + ".")
 
 
 def _threshold_taken(company, document_type: str, threshold: Decimal, config) -> bool:

@@ -47,6 +47,21 @@ def test_every_bad_field_is_reported_and_nothing_written(demo, otra, owner, coun
     assert counts() == before
 
 
+def test_approver_who_may_not_approve_the_type_is_refused(demo, owner, counts):
+    """A salesperson named on a requisition policy could never decide: every request
+    would wait until it escalates."""
+    ventas = get_user_model().objects.get(username="ventas")
+    before = counts()
+    with pytest.raises(ValidationError) as exc:
+        services.approval_config_create(
+            company=demo, actor=owner, document_type="PURCHASE_REQUISITION",
+            threshold="500", approver_user_ids=[owner.pk, ventas.pk])
+    assert [(e.field, e.message) for e in exc.value.errors] == [
+        ("approverUserIds",
+         f"These users may not approve PURCHASE_REQUISITION: {ventas.pk}.")]
+    assert counts() == before
+
+
 def test_approver_without_a_role_here_is_refused(demo, owner, counts):
     outsider = get_user_model().objects.get(username="otra")
     before = counts()
