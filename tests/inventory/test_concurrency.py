@@ -88,15 +88,7 @@ def test_issues_of_different_items_do_not_wait(platform, demo):
 
         def b(_):
             assert a_holds.wait(timeout=10)
-            try:
-                with transaction.atomic():
-                    with connection.cursor() as cursor:
-                        cursor.execute("SET LOCAL lock_timeout = '2s'")
-                    outcome["b"] = _issue(demo, owner, other, wh, "1", "B").value
-            except Exception as exc:
-                outcome["b"] = type(exc).__name__
-            finally:
-                b_done.set()
+            _issue_or_timeout(demo, owner, other, wh, outcome, b_done)
 
         assert run_threads(2, lambda i: (a, b)[i](i)) == []
         assert outcome["in_time"]
@@ -104,6 +96,20 @@ def test_issues_of_different_items_do_not_wait(platform, demo):
 
     assert holds_while_other_issues(y) == D("-1.00")
     assert holds_while_other_issues(x) == "OperationalError"  # the control: same item waits
+
+
+def _issue_or_timeout(demo, owner, item, warehouse, outcome: dict, done) -> None:
+    """One unit of ``item`` out, giving up after 2 s on a lock: ``outcome["b"]`` is the
+    issue's value, or the error's name."""
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            outcome["b"] = _issue(demo, owner, item, warehouse, "1", "B").value
+    except Exception as exc:
+        outcome["b"] = type(exc).__name__
+    finally:
+        done.set()
 
 
 def test_recost_chunk_holds_its_pair_only(platform, demo):
@@ -140,15 +146,7 @@ def test_recost_chunk_holds_its_pair_only(platform, demo):
 
         def b(_):
             assert holds.wait(timeout=10)
-            try:
-                with transaction.atomic():
-                    with connection.cursor() as cursor:
-                        cursor.execute("SET LOCAL lock_timeout = '2s'")
-                    outcome["b"] = _issue(demo, owner, other, wh, "1", "B").value
-            except Exception as exc:
-                outcome["b"] = type(exc).__name__
-            finally:
-                done.set()
+            _issue_or_timeout(demo, owner, other, wh, outcome, done)
 
         assert run_threads(2, lambda i: (a, b)[i](i)) == []
         assert outcome["in_time"]
