@@ -47,8 +47,16 @@ def _wait_text(page, selector: str, expected: str) -> None:
         "return e && e.textContent.trim() === t; }", arg=[selector, expected])
 
 
+def _settled(page) -> None:
+    """htmx binds the triggers of swapped-in content when it settles (20 ms later): a
+    choice made before that sends nothing. A person is never that fast; the test is."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-added, .htmx-settling, .htmx-request')")
+
+
 def _choose_item(page, number: int, item, price_hint: str) -> None:
     """Pick an item: htmx re-renders the lines with its units and resolved price."""
+    _settled(page)
     page.select_option(f'select[aria-label="Artículo {number}"]', str(item.pk))
     page.wait_for_selector(f'input[aria-label="Precio unitario {number}"]'
                            f'[placeholder="{price_hint}"]')
@@ -82,14 +90,17 @@ def test_order_to_cash(live_db, platform, live_server, browser_page):
     page.wait_for_selector("#doc-form")
     assert page.input_value("#doc-client") == str(client.pk)
     _choose_item(page, 1, cafe, "4.50")
+    _settled(page)  # the totals swapped in by the last change listen again
     page.fill('input[aria-label="Cantidad 1"]', "3")
     _wait_text(page, "#total-total", "14.45")
     page.click('button[aria-label="Quitar línea 2"]')  # drop the blank second row
     page.wait_for_function("document.querySelectorAll('tr.doc-line').length === 1")
     assert page.input_value('input[aria-label="Cantidad 1"]') == "3"  # typed value kept
+    _settled(page)
     page.click("#add-line")
     page.wait_for_selector('select[aria-label="Artículo 2"]')
     _choose_item(page, 2, azucar, "2.35")
+    _settled(page)  # the totals swapped in by the last change listen again
     page.fill('input[aria-label="Cantidad 2"]', "2")
     # 13.50 + 4.70; ITBMS per line 0.945 -> 0.95 and 0.329 -> 0.33 (not 18.20 x 7% = 1.27)
     _wait_text(page, "#total-total", "19.48")
