@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cuadra.access.permissions import Action, Path
 from cuadra.access.selectors import has_perm
 from cuadra.core.errors import NotFound
-from cuadra.purchasing.selectors import POSTED_STATES
+from cuadra.purchasing.selectors import POSTED_STATES, supplier_invoice_get
 
 # (tab key, label, url name, the permission that opens it)
 TABS = (
@@ -58,6 +58,11 @@ def get_or_404(getter, **kwargs):
         return getter(company=kwargs.pop("company"), **kwargs)
     except NotFound as exc:
         raise Http404(exc.message) from exc
+
+
+def supplier_invoice_or_404(request, invoice_id):
+    return get_or_404(supplier_invoice_get, company=request.active_company,
+                      invoice_id=invoice_id)
 
 
 def posted_rows(post, prefix: str, fields: tuple[str, ...]) -> list[dict]:

@@ -24,7 +24,14 @@ from cuadra.purchasing import selectors
 from cuadra.purchasing import services as purchasing
 from cuadra.purchasing.enums import CREDIT_TYPE, CreditKind
 from cuadra.web.actions import field_errors, perform, require, transition_perm
-from cuadra.web.purchasing.common import can, get_or_404, page, posted_rows, refusal
+from cuadra.web.purchasing.common import (
+    can,
+    get_or_404,
+    page,
+    posted_rows,
+    refusal,
+    supplier_invoice_or_404,
+)
 from cuadra.web.purchasing.labels import choices, label
 
 ZERO = 0
@@ -38,11 +45,6 @@ TAX_DEFAULT = "default"
 def _credit(request, credit_id):
     return get_or_404(selectors.supplier_credit_get, company=request.active_company,
                       credit_id=credit_id)
-
-
-def _invoice(request, invoice_id):
-    return get_or_404(selectors.supplier_invoice_get, company=request.active_company,
-                      invoice_id=invoice_id)
 
 
 @login_required
@@ -170,7 +172,7 @@ def invoice_credit(request, invoice_id: int):
     """Draft a related credit note of a posted invoice (the permission GraphQL
     ``createSupplierCredit`` requires)."""
     require(request, Path.SUPPLIER_CREDITS, Action.CREATE)
-    invoice = _invoice(request, invoice_id)
+    invoice = supplier_invoice_or_404(request, invoice_id)
     if request.method != "POST":
         return _related_form(request, invoice)
     post, rows = request.POST, _creditable(invoice)

@@ -17,7 +17,13 @@ from cuadra.purchasing import selectors
 from cuadra.purchasing import services as purchasing
 from cuadra.purchasing.services.checks import match_differences
 from cuadra.web.actions import perform, require
-from cuadra.web.purchasing.common import can, get_or_404, page, refusal
+from cuadra.web.purchasing.common import (
+    can,
+    get_or_404,
+    page,
+    refusal,
+    supplier_invoice_or_404,
+)
 
 ZERO = 0
 
@@ -25,11 +31,6 @@ ZERO = 0
 def _order(request, order_id):
     return get_or_404(selectors.purchase_order_get, company=request.active_company,
                       order_id=order_id)
-
-
-def _invoice(request, invoice_id):
-    return get_or_404(selectors.supplier_invoice_get, company=request.active_company,
-                      invoice_id=invoice_id)
 
 
 @login_required
@@ -181,11 +182,11 @@ def _creditable(invoice) -> bool:
 @login_required
 def invoice_detail(request, invoice_id: int):
     require(request, Path.SUPPLIER_INVOICES, Action.VIEW)
-    return _invoice_page(request, _invoice(request, invoice_id))
+    return _invoice_page(request, supplier_invoice_or_404(request, invoice_id))
 
 
 def _invoice_action(request, invoice_id, *, action, operation, write, done):
-    invoice = _invoice(request, invoice_id)
+    invoice = supplier_invoice_or_404(request, invoice_id)
     _result, error = perform(request, operation=operation, path=Path.SUPPLIER_INVOICES,
                              action=action, write=lambda: write(invoice))
     if error:
